@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Builds smezo's native layer: ggml + libllama from the pinned llama.cpp source, and libsmezo
+# (our own kernels), then copies the shared libraries into $1 (default target/native).
+#
+# The pinned source is the npm package node-llama-cpp@3.22.1, whose llama/gitRelease.bundle is
+# llama.cpp commit de3ff815ea7d559ee917f063901b8986f038abc6 (ggml 0.25.1). Both the tarball and the
+# bundle are checked by sha256 before use.
+#
+# Everything expensive is cached under ${SMEZO_CACHE:-~/.cache/smezo}, keyed by the source pin, the
+# CMake options, the patches and this script, so a rebuild with nothing changed takes seconds.
+#
+# Environment:
+#   SMEZO_CUDA=1        also build ggml's CUDA backend (needs nvcc and cuBLAS; sm_${SMEZO_CUDA_ARCH:-90})
+#   SMEZO_TOOLS="..."   extra llama.cpp targets to build (benchmarks use llama-perplexity, llama-finetune)
+#   SMEZO_JOBS=N        parallel build jobs (default: nproc)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OUT="${1:-$HERE/../target/native}"
+CACHE="${SMEZO_CACHE:-$HOME/.cache/smezo}"
+JOBS="${SMEZO_JOBS:-$(nproc)}"
+CUDA="${SMEZO_CUDA:-0}"
+CUDA_ARCH="${SMEZO_CUDA_ARCH:-90}"
+
+NPM_PKG="node-llama-cpp@3.22.1"
+TGZ_NAME="node-llama-cpp-3.22.1.tgz"
+TGZ_SHA256="a0d9dd80eacd2ab1cfe71aee57ac8a806487fd70b3d2a38fbec637752d9e5c5f"
+BUNDLE_SHA256="5f5d1105d5df040738d87b8290e5d17e7362131cdcfdb0831618e0ea528b4a51"
+COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
+
+log() { echo "[native] $*" >&2; }
+die() { echo "[native] error: $*" >&2; exit 1; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+mkdir -p "$CACHE" "$OUT"
+
+# 1. The pinned source tree (shared by every build configuration).
+SRC="$CACHE/llama.cpp-$COMMIT"
+if [[ ! -f "$SRC/.smezo-ok" ]]; then
+  DL="$CACHE/download"; mkdir -p "$DL"
+  if [[ ! -f "$DL/$TGZ_NAME" ]] || [[ "$(sha "$DL/$TGZ_NAME")" != "$TGZ_SHA256" ]]; then
+    command -v npm >/dev/null || die "npm is needed to fetch $NPM_PKG from the npm registry"
+    log "fetching $NPM_PKG from the npm registry"
+    (cd "$DL" && rm -f "$TGZ_NAME" && npm pack --silent "$NPM_PKG" >/dev/null)
+  fi
+  [[ "$(sha "$DL/$TGZ_NAME")" == "$TGZ_SHA256" ]] || die "$DL/$TGZ_NAME: sha256 mismatch (expected $TGZ_SHA256)"
+  tar -xzf "$DL/$TGZ_NAME" -C "$DL" package/llama/gitRelease.bundle
+  [[ "$(sha "$DL/package/llama/gitRelease.bundle")" == "$BUNDLE_SHA256" ]] \
+    || die "gitRelease.bundle: sha256 mismatch (expected $BUNDLE_SHA256)"
+  rm -rf "$SRC.tmp"
+  git clone --quiet "$DL/package/llama/gitRelease.bundle" "$SRC.tmp" 2>/dev/null
+  (cd "$SRC.tmp" && git -c advice.detachedHead=false checkout --quiet "$COMMIT" 2>/dev/null || true)
+  [[ "$(git -C "$SRC.tmp" rev-parse HEAD)" == "$COMMIT" || -f "$SRC.tmp/CMakeLists.txt" ]] || die "bundle does not hold $COMMIT"
+  rm -rf "$SRC"; mv "$SRC.tmp" "$SRC"; touch "$SRC/.smezo-ok"
+fi
+
+# 2. ggml + libllama, one build directory per configuration.
+CMAKE_OPTS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF
+  -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_EXAMPLES=ON -DLLAMA_BUILD_TOOLS=ON
+  -DGGML_NATIVE=ON -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON "-DCMAKE_INSTALL_RPATH=\$ORIGIN")
+PATCHES=()
+if [[ "$CUDA" == 1 ]]; then
+  CMAKE_OPTS+=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$CUDA_ARCH")
+  PATCHES=("$HERE"/patches/*.patch)
+fi
+KEY="$( { echo "$COMMIT ${CMAKE_OPTS[*]}"; grep -m1 -o 'avx512[a-z]*' /proc/cpuinfo | sort -u; \
+          for p in "${PATCHES[@]}"; do [[ -f "$p" ]] && cat "$p"; done; } | sha256sum | cut -c1-16)"
+BUILD="$CACHE/build-$KEY"
+TARGETS=(ggml llama ${SMEZO_TOOLS:-})
+if [[ ! -f "$BUILD/.configured" ]]; then
+  log "configuring ggml/llama.cpp ($BUILD); the first build takes several minutes"
+  rm -rf "$BUILD"; mkdir -p "$BUILD"
+  # Patches apply to a private copy of the tree so the shared source stays pristine.
+  TREE="$SRC"
+  if [[ ${#PATCHES[@]} -gt 0 && -f "${PATCHES[0]}" ]]; then
+    TREE="$BUILD/src"; cp -a "$SRC" "$TREE"
+    for p in "${PATCHES[@]}"; do log "applying $(basename "$p")"; git -C "$TREE" apply "$p"; done
+  fi
+  cmake -S "$TREE" -B "$BUILD" "${CMAKE_OPTS[@]}" >"$BUILD/configure.log" 2>&1 \
+    || { tail -30 "$BUILD/configure.log" >&2; die "cmake configure failed (log: $BUILD/configure.log)"; }
+  touch "$BUILD/.configured"
+fi
+STAMP="$BUILD/.built-$(echo "${TARGETS[*]}" | sha256sum | cut -c1-8)"
+if [[ ! -f "$STAMP" ]]; then
+  log "building ${TARGETS[*]} with $JOBS jobs"
+  cmake --build "$BUILD" -j "$JOBS" --target "${TARGETS[@]}" >"$BUILD/build.log" 2>&1 \
+    || { tail -40 "$BUILD/build.log" >&2; die "build failed (log: $BUILD/build.log)"; }
+  touch "$STAMP"
+fi
+LIBDIR="$BUILD/bin"
+
+# 3. libsmezo: our kernels, linked against ggml so it can implement ggml custom ops.
+SMEZO_SRCS=("$HERE"/src/*.c)
+INC=(-I"$SRC/ggml/include" -I"$SRC/include")
+SMEZO_KEY="$( { cat "${SMEZO_SRCS[@]}" "$HERE"/src/*.h 2>/dev/null; echo "$KEY"; } | sha256sum | cut -c1-16)"
+SMEZO_SO="$CACHE/libsmezo-$SMEZO_KEY.so"
+if [[ ! -f "$SMEZO_SO" ]]; then
+  log "compiling libsmezo"
+  # -ffp-contract=off: no fused multiply-add, so the kernels agree bit for bit with the Java reference.
+  gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -Wall -Wextra \
+      -fopenmp-simd "${INC[@]}" -o "$SMEZO_SO.tmp.$$" "${SMEZO_SRCS[@]}" \
+      -L"$LIBDIR" -lggml -lggml-base -lggml-cpu -lm -Wl,-rpath,'$ORIGIN'
+  mv "$SMEZO_SO.tmp.$$" "$SMEZO_SO"
+fi
+
+# 4. Collect the libraries (real files, soname names) for the jar.
+rm -rf "$OUT"; mkdir -p "$OUT"
+for lib in libggml-base libggml-cpu libggml libllama; do
+  f="$(ls "$LIBDIR/$lib.so".* 2>/dev/null | head -1 || true)"; [[ -n "$f" ]] || f="$LIBDIR/$lib.so"
+  [[ -f "$f" ]] || die "missing $lib.so in $LIBDIR"
+  soname="$(objdump -p "$f" | awk '/SONAME/{print $2}')"; cp -L "$f" "$OUT/${soname:-$lib.so}"
+done
+[[ "$CUDA" == 1 ]] && cp -L "$LIBDIR"/libggml-cuda.so* "$OUT/" 2>/dev/null || true
+cp "$SMEZO_SO" "$OUT/libsmezo.so"
+ls "$OUT" > "$OUT/libraries.txt"
+echo "$LIBDIR" > "$OUT/build-dir.txt"
+log "native libraries ready in $OUT"

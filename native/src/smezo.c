@@ -1,0 +1,1 @@
+int smezo_version(void){return 1;}

@@ -1,0 +1,150 @@
+package dev.smezo.nativelib;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Finds smezo's native libraries and loads each exactly once, from one directory.
+ *
+ * <p>Where they come from, first match wins:
+ * <ol>
+ *   <li>the directory in the system property {@code smezo.native.dir} (tests, development);</li>
+ *   <li>the jar's {@code /native/linux-x86_64/} resources, extracted once into a content-addressed
+ *       cache {@code ~/.cache/smezo/lib/<sha256 of the libraries>/}.</li>
+ * </ol>
+ * ggml keeps global state (backend registry, CPU feature detection), so loading it twice from two
+ * paths breaks it: every caller goes through this class.
+ */
+public final class NativeLibraries {
+    private static final String RESOURCE_DIR = "/native/linux-x86_64/";
+    /** Dependency order: each library's needs come before it. */
+    private static final List<String> ORDER =
+            List.of("libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so", "libsmezo.so");
+
+    private static volatile Loaded loaded;
+
+    private record Loaded(Path dir, SymbolLookup lookup) {}
+
+    private NativeLibraries() {}
+
+    /** One lookup over ggml, libllama and libsmezo, loaded on first use. */
+    public static SymbolLookup lookup() {
+        return load().lookup;
+    }
+
+    /** The directory the libraries were loaded from. */
+    public static Path directory() {
+        return load().dir;
+    }
+
+    private static Loaded load() {
+        Loaded l = loaded;
+        if (l != null) return l;
+        synchronized (NativeLibraries.class) {
+            if (loaded == null) loaded = doLoad();
+            return loaded;
+        }
+    }
+
+    private static Loaded doLoad() {
+        String prop = System.getProperty("smezo.native.dir");
+        Path dir = prop != null ? Path.of(prop) : extractFromJar();
+        SymbolLookup lookup = null;
+        Arena global = Arena.global();
+        for (String name : ORDER) {
+            Path lib = resolve(dir, name);
+            if (lib == null) {
+                if (name.equals("libsmezo.so") || name.equals("libllama.so") || name.equals("libggml.so")) {
+                    throw new NativeLibraryException("missing " + name + " in " + dir
+                            + " (build the native layer: native/build.sh, or mvn package)");
+                }
+                continue;
+            }
+            SymbolLookup one = SymbolLookup.libraryLookup(lib, global);
+            lookup = lookup == null ? one : lookup.or(one);
+        }
+        return new Loaded(dir, lookup);
+    }
+
+    /** A library by its plain name or by a versioned soname (libggml.so.0, libllama.so.0...). */
+    private static Path resolve(Path dir, String name) {
+        Path plain = dir.resolve(name);
+        if (Files.isRegularFile(plain)) return plain;
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(name + "."))
+                    .sorted().findFirst().orElse(null);
+        } catch (IOException e) {
+            throw new NativeLibraryException("cannot list native directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static Path extractFromJar() {
+        try (InputStream index = NativeLibraries.class.getResourceAsStream(RESOURCE_DIR + "libraries.txt")) {
+            if (index == null) {
+                throw new NativeLibraryException("no native libraries in the jar and -Dsmezo.native.dir is unset; "
+                        + "build with `mvn package` (or run ./smezo, which builds)");
+            }
+            List<String> names = new String(index.readAllBytes()).lines()
+                    .map(String::strip).filter(s -> s.endsWith(".so") || s.contains(".so.")).toList();
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            List<byte[]> contents = new java.util.ArrayList<>();
+            for (String n : names) {
+                try (InputStream in = NativeLibraries.class.getResourceAsStream(RESOURCE_DIR + n)) {
+                    if (in == null) throw new NativeLibraryException("jar lists " + n + " but does not hold it");
+                    byte[] b = in.readAllBytes();
+                    sha.update(n.getBytes());
+                    sha.update(b);
+                    contents.add(b);
+                }
+            }
+            String key = HexFormat.of().formatHex(sha.digest()).substring(0, 20);
+            Path cache = cacheRoot().resolve("lib").resolve(key);
+            if (!Files.isRegularFile(cache.resolve(".complete"))) {
+                Path tmp = Files.createDirectories(cache.getParent()).resolve(key + ".tmp-" + ProcessHandle.current().pid());
+                Files.createDirectories(tmp);
+                for (int i = 0; i < names.size(); i++) Files.write(tmp.resolve(names.get(i)), contents.get(i));
+                Files.writeString(tmp.resolve(".complete"), key);
+                try {
+                    Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException raced) {
+                    // Another process extracted the same libraries first; theirs are identical.
+                    deleteTree(tmp);
+                }
+            }
+            return cache;
+        } catch (IOException e) {
+            throw new UncheckedIOException("extracting native libraries", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path cacheRoot() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("smezo");
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
+    /** A native library could not be found or loaded. */
+    public static final class NativeLibraryException extends RuntimeException {
+        public NativeLibraryException(String message) {
+            super(message);
+        }
+    }
+}
