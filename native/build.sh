@@ -99,7 +99,7 @@ if [[ ! -f "$SMEZO_SO" ]]; then
   # -ffp-contract=off: no fused multiply-add, so the kernels agree bit for bit with the Java reference.
   gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -Wall -Wextra \
       -fopenmp-simd "${INC[@]}" -o "$SMEZO_SO.tmp.$$" "${SMEZO_SRCS[@]}" \
-      -L"$LIBDIR" -lggml -lggml-base -lggml-cpu -lm -Wl,-rpath,'$ORIGIN'
+      -L"$LIBDIR" -lllama -lggml -lggml-base -lggml-cpu -lm -Wl,-rpath,'$ORIGIN'
   mv "$SMEZO_SO.tmp.$$" "$SMEZO_SO"
 fi
 

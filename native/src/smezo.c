@@ -1,1 +1,0 @@
-int smezo_version(void){return 1;}

@@ -1,0 +1,71 @@
+package dev.smezo.forward;
+
+import dev.smezo.ggml.GraphBuilder;
+import dev.smezo.ggml.HostBuffer;
+import dev.smezo.ggml.Tensor;
+import dev.smezo.model.Weights;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The model's weights as ggml tensors. On the CPU backend each tensor points into the memory
+ * that Java owns ({@link Weights#memory()}) through one {@link HostBuffer}: no copy, and in-place
+ * updates there are what the next forward reads.
+ */
+public final class BackendWeights implements AutoCloseable {
+    private final Weights weights;
+    private final GraphBuilder context;
+    private final HostBuffer buffer;
+    private final Map<String, Tensor> tensors = new HashMap<>();
+
+    public BackendWeights(Weights weights) {
+        this.weights = weights;
+        this.context = new GraphBuilder(weights.entries().size() + 1, 16);
+        this.buffer = new HostBuffer(weights.memory());
+        for (Weights.Entry e : weights.entries()) {
+            Tensor t = context.name(context.newTensor(e.type(), e.ne()), e.name());
+            buffer.place(t, e.offset());
+            tensors.put(e.name(), t);
+        }
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    public boolean has(String name) {
+        return tensors.containsKey(name);
+    }
+
+    public Tensor tensor(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) throw new IllegalArgumentException("no tensor " + name);
+        return t;
+    }
+
+    /** The weights exactly as stored: what inference and the reference forward use. */
+    public WeightSource plain() {
+        return new WeightSource() {
+            @Override
+            public Tensor weight(GraphBuilder g, String name) {
+                return tensor(name);
+            }
+
+            @Override
+            public Tensor embeddingRows(GraphBuilder g, String name, Tensor ids) {
+                return g.getRows(tensor(name), ids);
+            }
+
+            @Override
+            public boolean has(String name) {
+                return BackendWeights.this.has(name);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        buffer.close();
+        context.close();
+    }
+}

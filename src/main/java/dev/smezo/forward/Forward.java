@@ -1,0 +1,140 @@
+package dev.smezo.forward;
+
+import dev.smezo.ggml.ComputeBuffer;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.ggml.GraphBuilder;
+import dev.smezo.ggml.Tensor;
+import dev.smezo.model.LlamaConfig;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * One forward graph of a fixed {@link ForwardShape}, built and allocated once, then run for any
+ * number of batches: each run writes the inputs and computes, allocating nothing.
+ */
+public final class Forward implements AutoCloseable {
+    private final LlamaConfig config;
+    private final ForwardShape shape;
+    private final CpuBackend backend;
+    private final GraphBuilder builder;
+    private final ComputeBuffer compute;
+    private final LlamaGraph.Inputs inputs;
+    private final Tensor logits;
+    private final MemorySegment graph;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment tokenBuf, posBuf, maskBuf, outBuf, logitsBuf;
+
+    public Forward(LlamaConfig config, WeightSource weights, CpuBackend backend, ForwardShape shape) {
+        this.config = config;
+        this.shape = shape;
+        this.backend = backend;
+        this.builder = new GraphBuilder(LlamaGraph.tensorBudget(config.nLayer()), 32 + 64 * config.nLayer() + 64);
+        this.inputs = LlamaGraph.inputs(builder, shape);
+        this.logits = LlamaGraph.build(builder, config, weights, shape, inputs);
+        this.graph = builder.graph(logits);
+        this.compute = new ComputeBuffer(backend.bufferType());
+        compute.reserve(graph);
+        compute.allocate(graph);
+        int n = shape.tokens();
+        tokenBuf = arena.allocate(4L * n, 64);
+        posBuf = arena.allocate(4L * n, 64);
+        maskBuf = arena.allocate(4L * shape.length() * shape.length() * shape.sequences(), 64);
+        outBuf = arena.allocate(4L * shape.outputs(), 64);
+        logitsBuf = arena.allocate(4L * shape.outputs() * config.nVocab(), 64);
+    }
+
+    public ForwardShape shape() {
+        return shape;
+    }
+
+    /** Bytes of the compute buffer (activations, inputs, scratch). */
+    public long computeBytes() {
+        return compute.bytes();
+    }
+
+    public int nodes() {
+        return GraphBuilder.nodeCount(graph);
+    }
+
+    /** The builder that made the graph (for callers that add their own inputs to it). */
+    GraphBuilder builder() {
+        return builder;
+    }
+
+    /**
+     * Runs the batch and returns its logits: {@code outputs() x n_vocab} floats, row i for the
+     * batch's i-th output position. Rows past the batch's outputs (padding) are not returned.
+     */
+    public float[] logits(Batch batch) {
+        run(batch);
+        float[] out = new float[batch.outputs() * config.nVocab()];
+        MemorySegment.copy(logitsBuf, ValueLayout.JAVA_FLOAT, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** Runs the batch; the logits stay in native memory ({@link #logitsSegment()}). */
+    public void run(Batch batch) {
+        writeInputs(batch);
+        backend.compute(graph);
+        logits.get(logitsBuf, 0);
+    }
+
+    /** The last run's logits, {@code shape.outputs() x n_vocab} floats. */
+    public MemorySegment logitsSegment() {
+        return logitsBuf;
+    }
+
+    private void writeInputs(Batch batch) {
+        if (!batch.fits(shape)) {
+            throw new IllegalArgumentException("batch (" + batch.shape() + ") does not fit the graph's shape " + shape);
+        }
+        final int T = shape.length(), B = shape.sequences();
+        final int nVocab = config.nVocab();
+        for (int s = 0; s < B; s++) {
+            int[] seq = s < batch.sequences().length ? batch.sequences()[s] : new int[0];
+            for (int p = 0; p < T; p++) {
+                int tok = p < seq.length ? seq[p] : 0;
+                if (tok < 0 || tok >= nVocab) {
+                    throw new IllegalArgumentException("token " + tok + " at sequence " + s + ", position " + p
+                            + " is outside the vocabulary [0, " + nVocab + ")");
+                }
+                tokenBuf.setAtIndex(ValueLayout.JAVA_INT, (long) s * T + p, tok);
+                posBuf.setAtIndex(ValueLayout.JAVA_INT, (long) s * T + p, p);
+            }
+            // mask[s][q][k]: 0 where query q may see key k (k <= q, k inside the sequence), else -inf.
+            // A padded query sees key 0 only, so its softmax stays finite; its output is never read.
+            int len = seq.length;
+            long base = (long) s * T * T;
+            for (int q = 0; q < T; q++) {
+                for (int k = 0; k < T; k++) {
+                    boolean visible = k <= q && (k < len || k == 0);
+                    maskBuf.setAtIndex(ValueLayout.JAVA_FLOAT, base + (long) q * T + k,
+                            visible ? 0f : Float.NEGATIVE_INFINITY);
+                }
+            }
+        }
+        int nOut = batch.outputs();
+        for (int i = 0; i < shape.outputs(); i++) {
+            int row = i < nOut ? batch.outSequence()[i] * T + batch.outPosition()[i] : 0;
+            outBuf.setAtIndex(ValueLayout.JAVA_INT, i, row);
+        }
+        inputs.tokens().set(tokenBuf, 0);
+        inputs.positions().set(posBuf, 0);
+        inputs.mask().set(maskBuf, 0);
+        inputs.outIds().set(outBuf, 0);
+    }
+
+    @Override
+    public void close() {
+        compute.close();
+        builder.close();
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Forward" + shape + " nodes=" + nodes() + " compute=" + computeBytes() + " B " + Arrays.toString(new int[0]);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.smezo.ggml;
+
+import dev.smezo.bindings.ggml_tensor;
+import dev.smezo.bindings.llama_h;
+
+/**
+ * Process-wide ggml setup: loads the native libraries (once), checks that the bindings' view of
+ * {@code struct ggml_tensor} matches the build, and quiets ggml's and libllama's logging.
+ */
+public final class Ggml {
+    /** ggml_log_level values. */
+    public static final int LOG_DEBUG = 1, LOG_INFO = 2, LOG_WARN = 3, LOG_ERROR = 4;
+
+    private static volatile boolean ready;
+
+    private Ggml() {}
+
+    /** Idempotent; every facade entry point calls it first. */
+    public static void init() {
+        if (ready) return;
+        synchronized (Ggml.class) {
+            if (ready) return;
+            checkLayout();
+            String level = System.getenv("SMEZO_GGML_LOG");
+            llama_h.smezo_log_level(level == null ? LOG_ERROR : switch (level) {
+                case "debug" -> LOG_DEBUG;
+                case "info" -> LOG_INFO;
+                case "warn" -> LOG_WARN;
+                default -> LOG_ERROR;
+            });
+            ready = true;
+        }
+    }
+
+    /** Re-routes ggml/libllama logging: messages below {@code minLevel} are dropped. */
+    public static void logLevel(int minLevel) {
+        init();
+        llama_h.smezo_log_level(minLevel);
+    }
+
+    private static void checkLayout() {
+        long[][] expected = {
+            {0, ggml_tensor.SIZE}, {1, ggml_tensor.NE}, {2, ggml_tensor.NB}, {3, ggml_tensor.DATA},
+            {4, ggml_tensor.NAME}, {5, ggml_tensor.OP_PARAMS}, {6, ggml_tensor.SRC},
+        };
+        for (long[] e : expected) {
+            long actual = llama_h.smezo_abi_ggml_tensor((int) e[0]);
+            if (actual != e[1]) {
+                throw new IllegalStateException("struct ggml_tensor layout mismatch (field " + e[0] + ": native "
+                        + actual + ", bindings " + e[1] + "): rebuild the bindings for this ggml version");
+            }
+        }
+    }
+}

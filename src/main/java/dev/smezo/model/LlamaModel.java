@@ -1,0 +1,86 @@
+package dev.smezo.model;
+
+import dev.smezo.gguf.GgmlType;
+import dev.smezo.gguf.Gguf;
+import dev.smezo.gguf.GgufValue;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A llama-architecture model: hyperparameters, the GGUF metadata it came with (kept for
+ * checkpoints), and its weights in memory that Java owns.
+ */
+public final class LlamaModel implements AutoCloseable {
+    private final String source;
+    private final LlamaConfig config;
+    private final Map<String, GgufValue> metadata;
+    private final Weights weights;
+    private final Arena arena;
+
+    public LlamaModel(String source, LlamaConfig config, Map<String, GgufValue> metadata, Weights weights, Arena arena) {
+        this.source = source;
+        this.config = config;
+        this.metadata = metadata;
+        this.weights = weights;
+        this.arena = arena;
+        LlamaTensors.validate(source, config, weights);
+    }
+
+    /**
+     * Opens a GGUF file: a private copy-on-write mapping, so training writes never reach the file
+     * and untouched pages cost no memory beyond the page cache.
+     */
+    public static LlamaModel open(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            Gguf g = Gguf.openPrivate(path, arena);
+            LlamaConfig config = LlamaConfig.from(g);
+            return new LlamaModel(path.toString(), config, g.metadata(), Weights.of(g, arena), arena);
+        } catch (RuntimeException | IOException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Map<String, GgufValue> metadata() {
+        return metadata;
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    /** Is {@code output.weight} absent, so the token embedding doubles as the output matrix? */
+    public boolean tiedOutput() {
+        return weights.find(LlamaTensors.OUTPUT).isEmpty();
+    }
+
+    /** Weight types by parameter count, e.g. {F32=292800}. */
+    public Map<GgmlType, Long> parameterTypes() {
+        Map<GgmlType, Long> m = new java.util.TreeMap<>();
+        for (Weights.Entry e : weights.entries()) m.merge(e.type(), e.elements(), Long::sum);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return source + " " + config + " tensors=" + weights.entries().size()
+                + " types=" + Arrays.toString(parameterTypes().entrySet().toArray());
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

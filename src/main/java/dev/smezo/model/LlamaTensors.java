@@ -1,0 +1,71 @@
+package dev.smezo.model;
+
+import dev.smezo.gguf.GgmlType;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * GGUF tensor names of the llama architecture (llama.cpp's LLM_TENSOR_* names) and their shapes
+ * in ggml {@code ne} order.
+ */
+public final class LlamaTensors {
+    public static final String TOKEN_EMBD = "token_embd.weight";
+    public static final String OUTPUT_NORM = "output_norm.weight";
+    public static final String OUTPUT = "output.weight";
+    public static final String ROPE_FREQS = "rope_freqs.weight";
+
+    private LlamaTensors() {}
+
+    public static String blk(int layer, String name) {
+        return "blk." + layer + "." + name + ".weight";
+    }
+
+    public static String bias(int layer, String name) {
+        return "blk." + layer + "." + name + ".bias";
+    }
+
+    /** Every tensor a llama model must have, with its shape. */
+    public static void validate(String source, LlamaConfig c, Weights w) {
+        long e = c.nEmbd(), v = c.nVocab(), q = c.qDim(), kv = c.kvDim(), ff = c.nFf();
+        check(source, w, TOKEN_EMBD, true, e, v);
+        check(source, w, OUTPUT_NORM, true, e);
+        check(source, w, OUTPUT, false, e, v);
+        check(source, w, ROPE_FREQS, false, c.headDim() / 2);
+        for (int i = 0; i < c.nLayer(); i++) {
+            check(source, w, blk(i, "attn_norm"), true, e);
+            check(source, w, blk(i, "attn_q"), true, e, q);
+            check(source, w, blk(i, "attn_k"), true, e, kv);
+            check(source, w, blk(i, "attn_v"), true, e, kv);
+            check(source, w, blk(i, "attn_output"), true, q, e);
+            check(source, w, blk(i, "ffn_norm"), true, e);
+            check(source, w, blk(i, "ffn_gate"), true, e, ff);
+            check(source, w, blk(i, "ffn_up"), true, e, ff);
+            check(source, w, blk(i, "ffn_down"), true, ff, e);
+            check(source, w, bias(i, "attn_q"), false, q);
+            check(source, w, bias(i, "attn_k"), false, kv);
+            check(source, w, bias(i, "attn_v"), false, kv);
+            check(source, w, bias(i, "attn_output"), false, e);
+        }
+    }
+
+    private static void check(String source, Weights w, String name, boolean required, long... ne) {
+        Optional<Weights.Entry> found = w.find(name);
+        if (found.isEmpty()) {
+            if (required) throw new ModelException(source + ": missing tensor " + name);
+            return;
+        }
+        Weights.Entry t = found.get();
+        if (!Arrays.equals(t.ne(), ne)) {
+            throw new ModelException(source + ": tensor " + name + " has shape " + Arrays.toString(t.ne())
+                    + ", expected " + Arrays.toString(ne));
+        }
+        if (ne.length == 1 && t.type() != GgmlType.F32) {
+            throw new ModelException(source + ": tensor " + name + " has type " + t.type()
+                    + "; vectors (norms, biases) must be F32");
+        }
+        if (t.type() == GgmlType.F64 || t.type() == GgmlType.I8 || t.type() == GgmlType.I16
+                || t.type() == GgmlType.I32 || t.type() == GgmlType.I64) {
+            throw new ModelException(source + ": tensor " + name + " has type " + t.type() + ", not a weight type");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.smezo.tokenizer;
+
+import static dev.smezo.bindings.llama_h.*;
+
+import dev.smezo.ggml.Ggml;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * llama.cpp's tokenizer for a GGUF model, through libllama loaded vocabulary-only (no tensor data
+ * is read), so smezo tokenizes exactly as llama.cpp does for that file.
+ */
+public final class Tokenizer implements AutoCloseable {
+    private final MemorySegment model;
+    private final MemorySegment vocab;
+    private final int size;
+
+    private Tokenizer(MemorySegment model) {
+        this.model = model;
+        this.vocab = llama_model_get_vocab(model);
+        this.size = llama_vocab_n_tokens(vocab);
+    }
+
+    /** Loads the vocabulary of a GGUF model (which must already have passed smezo's own checks). */
+    public static Tokenizer load(Path gguf) {
+        Ggml.init();
+        if (!Files.isRegularFile(gguf)) throw new IllegalArgumentException(gguf + ": no such file");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = smezo_llama_load(a.allocateFrom(gguf.toString()), 1, 0);
+            if (m.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException(gguf + ": libllama could not load its vocabulary "
+                        + "(set SMEZO_GGML_LOG=info for libllama's reasons)");
+            }
+            return new Tokenizer(m);
+        }
+    }
+
+    public int vocabSize() {
+        return size;
+    }
+
+    public int bos() {
+        return llama_vocab_bos(vocab);
+    }
+
+    public int eos() {
+        return llama_vocab_eos(vocab);
+    }
+
+    /** Does this model's tokenizer want a BOS token in front of a prompt? */
+    public boolean addsBos() {
+        return llama_vocab_get_add_bos(vocab);
+    }
+
+    /**
+     * Tokens of {@code text}; with {@code addSpecial} the model's BOS is prepended when its
+     * tokenizer asks for one. Special-token text in {@code text} is not parsed (plain text).
+     */
+    public int[] encode(String text, boolean addSpecial) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment t = a.allocate(utf8.length + 1L);
+            MemorySegment.copy(utf8, 0, t, ValueLayout.JAVA_BYTE, 0, utf8.length);
+            int cap = utf8.length + 8;
+            MemorySegment out = a.allocate(ValueLayout.JAVA_INT, cap);
+            int n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, false);
+            if (n < 0) {
+                cap = -n;
+                out = a.allocate(ValueLayout.JAVA_INT, cap);
+                n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, false);
+            }
+            if (n < 0) throw new IllegalStateException("llama_tokenize failed (" + n + ") on " + utf8.length + " bytes");
+            return out.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** The text of one token (its bytes decoded as UTF-8; partial characters show as U+FFFD). */
+    public String piece(int token) {
+        if (token < 0 || token >= size) throw new IllegalArgumentException("token " + token + " outside [0, " + size + ")");
+        try (Arena a = Arena.ofConfined()) {
+            int cap = 64;
+            MemorySegment buf = a.allocate(cap);
+            int n = llama_token_to_piece(vocab, token, buf, cap, 0, true);
+            if (n < 0) {
+                cap = -n;
+                buf = a.allocate(cap);
+                n = llama_token_to_piece(vocab, token, buf, cap, 0, true);
+            }
+            return new String(buf.asSlice(0, Math.max(n, 0)).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        }
+    }
+
+    public String decode(int[] tokens) {
+        StringBuilder sb = new StringBuilder();
+        for (int t : tokens) sb.append(piece(t));
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        llama_model_free(model);
+    }
+}
