@@ -59,7 +59,7 @@ public final class Gguf {
      *     lengths are refused before anything is allocated for them
      */
     public static Gguf read(MemorySegment file, String sourceName) throws GgufException {
-        return GgufParser.parse(file, sourceName);
+        return GgufParser.parse(file, sourceName == null ? "<memory>" : sourceName);
     }
 
     /** Maps {@code path} read-only in {@code arena} and parses it. */

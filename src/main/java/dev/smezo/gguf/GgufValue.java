@@ -228,7 +228,7 @@ public record GgufValue(GgufValueType type, Object value) {
         return (GgufArray) value;
     }
 
-    /** The value as ggml's gguf_kv_to_str would show it, arrays abbreviated. */
+    /** Type and value, unsigned values as unsigned, strings quoted, arrays abbreviated. */
     @Override
     public String toString() {
         return switch (type) {

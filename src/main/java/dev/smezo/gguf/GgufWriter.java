@@ -41,7 +41,10 @@ public final class GgufWriter {
          */
         void fill(GgufTensorInfo tensor, MemorySegment destination) throws IOException;
 
-        /** Copies each tensor's bytes from the same-named tensor of {@code source}, which must match in type and shape. */
+        /**
+         * Copies each tensor's bytes from the same-named tensor of {@code source}, which must have the
+         * same type and element count (the shape may differ by trailing 1s, which the writer trims).
+         */
         static TensorFiller copyFrom(Gguf source) {
             return (t, dst) -> {
                 GgufTensorInfo s = source.tensor(t.name()).orElseThrow(
