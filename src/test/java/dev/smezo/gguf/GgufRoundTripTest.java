@@ -131,6 +131,38 @@ class GgufRoundTripTest {
         }
     }
 
+    /**
+     * Offsets and sizes beyond 2^31 (a 7B model is 13 GB): a 3 GB tensor between two small ones.
+     * The file is sparse, only a few pages are ever written, so this takes well under a second.
+     */
+    @Test
+    void tensorsBeyondTwoGigabytes() throws IOException {
+        long big = 3_000_000_000L;
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(dir).getUsableSpace() > 2 * big,
+                "the writer refuses to start without room for the whole (here sparse) file");
+        GgufWriter w = new GgufWriter().addTensor("small", GgmlType.F32, 8).addTensor("big", GgmlType.I8, big)
+                .addTensor("after", GgmlType.F32, 5);
+        Path file = dir.resolve("huge.gguf");
+        w.write(file, (t, dst) -> {
+            if (t.name().equals("big")) {
+                dst.set(Le.I8, 0, (byte) 7);
+                dst.set(Le.I8, big - 1, (byte) 9);
+            } else {
+                Samples.fillRandom(dst, t.name().hashCode());
+            }
+        });
+        try (Arena arena = Arena.ofConfined()) {
+            Gguf g = Gguf.open(file, arena);
+            GgufTensorInfo b = g.tensor("big").orElseThrow(), after = g.tensor("after").orElseThrow();
+            assertEquals(big, b.bytes());
+            assertEquals(32 + (big + 31) / 32 * 32, after.offset());
+            assertEquals(g.dataOffset() + after.offset() + 32, Files.size(file));
+            assertEquals(7, g.tensorData(b).get(Le.I8, 0));
+            assertEquals(9, g.tensorData(b).get(Le.I8, big - 1));
+            assertArrayEquals(Samples.expectedBytes(after), g.tensorData(after).toArray(Le.I8));
+        }
+    }
+
     @Test
     void writerKeepsOrderReplacesInPlaceAndRemoves() {
         GgufWriter w = new GgufWriter().put("a", GgufValue.ofI32(1)).put("b", GgufValue.ofI32(2)).put("c", GgufValue.ofI32(3));
