@@ -35,6 +35,11 @@ public final class Synth {
         if (shape.nEmbd() % shape.nHead() != 0 || shape.nHead() % shape.nHeadKv() != 0) {
             throw new IllegalArgumentException("inconsistent heads in shape " + shape);
         }
+        int block = type.blockSize();
+        if (shape.nEmbd() % block != 0 || shape.nFf() % block != 0) {
+            throw new IllegalArgumentException(type.ggmlName() + " needs widths that are multiples of " + block
+                    + "; shape " + shape.name() + " has n_embd " + shape.nEmbd() + ", n_ff " + shape.nFf());
+        }
         if (shape.nVocab() < 300) throw new IllegalArgumentException("vocabulary must be >= 300 tokens (259 are special and bytes)");
         this.shape = shape;
         this.type = type;

@@ -1,0 +1,92 @@
+package dev.smezo.cli;
+
+import dev.smezo.forward.BackendWeights;
+import dev.smezo.forward.Forward;
+import dev.smezo.forward.ForwardShape;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.model.LlamaConfig;
+import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Weights;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "info",
+        description = {
+            "Describe a GGUF model: architecture, hyperparameters, tensors (type, shape), parameter",
+            "count, and the memory a training run of --batch sequences of --seq tokens needs: the",
+            "weights once plus one forward's compute buffer (planned by ggml's graph allocator).",
+            "",
+            "Example:  smezo info model.gguf --batch 16 --seq 128"},
+        mixinStandardHelpOptions = true)
+final class InfoCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model.")
+    Path model;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--outputs", description = "Scored positions per batch (default: 4 per sequence).")
+    Integer outputs;
+
+    @Option(names = "--tensors", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "List every tensor (default: on; --no-tensors to hide).")
+    boolean tensors;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        try (LlamaModel m = LlamaModel.open(model)) {
+            LlamaConfig c = m.config();
+            Weights w = m.weights();
+            out.printf(Locale.ROOT, "model            %s%n", model);
+            out.printf(Locale.ROOT, "architecture     llama%s%n", m.tiedOutput() ? " (tied output)" : "");
+            out.printf(Locale.ROOT, "vocabulary       %d%n", c.nVocab());
+            out.printf(Locale.ROOT, "embedding        %d%n", c.nEmbd());
+            out.printf(Locale.ROOT, "layers           %d%n", c.nLayer());
+            out.printf(Locale.ROOT, "heads            %d (kv %d, head dim %d%s)%n", c.nHead(), c.nHeadKv(), c.headDim(),
+                    c.nHeadKv() < c.nHead() ? ", grouped-query" : "");
+            out.printf(Locale.ROOT, "feed-forward     %d%n", c.nFf());
+            out.printf(Locale.ROOT, "context (train)  %d%n", c.nCtxTrain());
+            out.printf(Locale.ROOT, "rms eps          %g%n", c.rmsEps());
+            out.printf(Locale.ROOT, "rope             base %g, scale %g%n", c.ropeFreqBase(), c.ropeFreqScale());
+            out.printf(Locale.ROOT, "parameters       %,d %s%n", w.totalElements(), m.parameterTypes());
+            out.printf(Locale.ROOT, "weights          %s%n", mib(w.totalBytes()));
+            if (tensors) {
+                out.println();
+                out.printf(Locale.ROOT, "%-4s %-32s %-6s %-20s %14s%n", "id", "tensor", "type", "shape (ne)", "elements");
+                for (Weights.Entry e : w.entries()) {
+                    out.printf(Locale.ROOT, "%-4d %-32s %-6s %-20s %,14d%n", e.id(), e.name(), e.type().ggmlName(),
+                            Arrays.toString(e.ne()), e.elements());
+                }
+            }
+            int outs = outputs != null ? outputs : 4 * batch;
+            ForwardShape shape = new ForwardShape(batch, seq, outs);
+            long compute;
+            try (CpuBackend backend = new CpuBackend(1);
+                 BackendWeights bw = new BackendWeights(w);
+                 Forward f = new Forward(c, bw.plain(), backend, shape)) {
+                compute = f.computeBytes();
+            }
+            out.println();
+            out.printf(Locale.ROOT, "training memory  batch %d x %d tokens, %d scored positions%n", batch, seq, outs);
+            out.printf(Locale.ROOT, "  weights        %s%n", mib(w.totalBytes()));
+            out.printf(Locale.ROOT, "  compute buffer %s%n", mib(compute));
+            out.printf(Locale.ROOT, "  total          %s (no gradients, no optimizer state, no mask)%n",
+                    mib(w.totalBytes() + compute));
+        }
+        return Main.EXIT_OK;
+    }
+
+    static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
+    }
+}
