@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ScoreCommand.class,
             SynthCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

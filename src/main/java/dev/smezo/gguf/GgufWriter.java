@@ -177,8 +177,9 @@ public final class GgufWriter {
         Path tmp = createTemp(dir, target.getFileName().toString());
         boolean moved = false;
         try {
+            // Shared, so a filler may write its destination from several threads (synth does).
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofConfined()) {
+                 Arena arena = Arena.ofShared()) {
                 MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, total, arena);
                 writeTo(file, filler);
                 file.force();
