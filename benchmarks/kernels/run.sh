@@ -14,5 +14,5 @@ gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -
     -L"$LIBDIR" -lggml -lggml-base -lggml-cpu -lm
 gcc -O2 -march=native -std=c11 -Wall -I"$ROOT/native/src" -o "$OUT/perturb_bench" "$HERE/perturb_bench.c" \
     -L"$OUT" -lsmezo -L"$LIBDIR" -lggml -lggml-base -lggml-cpu -lm -lpthread -Wl,-rpath,"$OUT:$LIBDIR"
-echo "machine: $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(nproc) cores"
+echo "machine: $(lscpu | grep "Model name" | sed "s/Model name: *//"), $(nproc) cores; load average $(cut -d" " -f1-3 /proc/loadavg); gcc $(gcc -dumpfullversion)"
 LD_LIBRARY_PATH="$OUT:$LIBDIR" "$OUT/perturb_bench" "$@"

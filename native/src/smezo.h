@@ -54,8 +54,9 @@
  *             F16, |t| <  2^-14: s = |t| * 2^24, kept = (int)s, up iff (float)v * 2^-24 < s - kept.
  *           So P(up) = the exact fraction of an ulp (F16 subnormals: to 2^-24 of an ulp); rounding up from the
  *           largest finite value gives inf; NaN stays (quiet) NaN, |t| >= 65536 gives F16 inf.
- * F16 round to nearest even: IEEE binary16 (equal to Java's Float.floatToFloat16 for non-NaN);
- * BF16 round to nearest even: (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 (as ggml); NaN -> quiet NaN.
+ * F16 round to nearest even: IEEE binary16 (equal to Java's Float.floatToFloat16 and to vcvtps2ph for
+ * non-NaN); F16 NaN results: sign | 0x7E00 | ((bits >> 13) & 0x3FF); F16 -> float is exact, NaN made quiet.
+ * BF16 round to nearest even: (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 (as ggml); NaN -> (bits >> 16) | 0x40.
  * ---------------------------------------------------------------------------------------------------
  */
 #ifndef SMEZO_H

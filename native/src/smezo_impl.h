@@ -1,7 +1,9 @@
 /*
- * libsmezo internals: the noise generator, its float32 math and the 16-bit float conversions, as
- * inline functions over fixed-size arrays so that gcc vectorizes them (every loop below is a plain
- * element-wise loop; -ffp-contract=off keeps the arithmetic bit-identical to the Java reference).
+ * libsmezo internals: the noise generator, its float32 math and the 16-bit float conversions.
+ * Scalar C (the specification in code, used for partial chunks and on CPUs without AVX-512) and an
+ * AVX-512 version of the chunk functions doing the same operations in the same order on 16 lanes.
+ * Only +, -, *, /, sqrt, bit operations and exact int<->float conversions are used, and
+ * -ffp-contract=off forbids fused multiply-add, so every path gives the bits of the Java reference.
  * The specification is in smezo.h.
  */
 #ifndef SMEZO_IMPL_H
@@ -19,8 +21,12 @@
 #endif
 #define SMZ_INLINE static inline __attribute__((always_inline))
 
-/* One chunk = 16 Philox blocks = 64 elements. */
-#define SMZ_BLOCKS 16
+/* One chunk = SMZ_SETS x 16 Philox blocks = 64 * SMZ_SETS elements (independent 16-lane Philox
+ * chains for the out-of-order core to overlap). */
+#ifndef SMZ_SETS
+#define SMZ_SETS 2
+#endif
+#define SMZ_BLOCKS (16 * SMZ_SETS)
 #define SMZ_CHUNK  (4 * SMZ_BLOCKS)
 
 #define SMZ_M0 0xD2511F53u
@@ -31,7 +37,7 @@
 SMZ_INLINE uint32_t smz_fbits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 SMZ_INLINE float smz_bitsf(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
-/* Philox4x32-10 of the 16 blocks block0 .. block0+15: x[lane][j] = word `lane` of block block0 + j. */
+/* Philox4x32-10 of the blocks block0 .. block0 + SMZ_BLOCKS - 1: x[lane][j] = word `lane` of block block0 + j. */
 SMZ_INLINE void smz_philox_chunk(uint64_t seed, uint64_t block0, uint32_t c2, uint32_t c3,
                                  uint32_t x[4][SMZ_BLOCKS]) {
     uint32_t a[SMZ_BLOCKS], b[SMZ_BLOCKS], c[SMZ_BLOCKS], d[SMZ_BLOCKS];
@@ -109,41 +115,56 @@ SMZ_INLINE void smz_box_muller(uint32_t wa, uint32_t wb, float * zf, float * zs)
     *zs = r * smz_bitsf(sn);
 }
 
-#if defined(__AVX512F__) && defined(__AVX512DQ__) && !defined(SMEZO_NO_AVX512)
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512BW__) && defined(__AVX512VL__) \
+    && !defined(SMEZO_NO_AVX512)
 /* AVX-512: the same operations, in the same order, on 16 lanes (so the same bits as the scalar code). */
 #include <immintrin.h>
 #define SMZ_AVX512 1
 
-/* hi, lo of the 32x32 -> 64-bit products a * m on each 32-bit lane. */
-SMZ_INLINE void smz_mulhilo16(__m512i a, __m512i m, __m512i * hi, __m512i * lo) {
-    __m512i pe = _mm512_mul_epu32(a, m);                          /* lanes 0, 2, 4, ... */
-    __m512i po = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);   /* lanes 1, 3, 5, ... */
-    *lo = _mm512_mask_blend_epi32(0xAAAA, pe, _mm512_slli_epi64(po, 32));
-    *hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
+/* hi, lo of the 32x32 -> 64-bit products a * m on each 32-bit lane: two vpmuludq (even and odd lanes)
+ * and two vpermt2d gathering the high and low halves. odd_by_shuffle picks the port of the odd-lane move. */
+SMZ_INLINE void smz_mulhilo16(__m512i a, __m512i m, __m512i * hi, __m512i * lo, int odd_by_shuffle) {
+    const __m512i ihi = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+    const __m512i ilo = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+    __m512i odd = odd_by_shuffle ? _mm512_shuffle_epi32(a, _MM_PERM_CDAB) : _mm512_srli_epi64(a, 32);
+    __m512i pe = _mm512_mul_epu32(a, m);     /* products of lanes 0, 2, 4, ... */
+    __m512i po = _mm512_mul_epu32(odd, m);   /* products of lanes 1, 3, 5, ... */
+    *hi = _mm512_permutex2var_epi32(pe, ihi, po);
+    *lo = _mm512_permutex2var_epi32(pe, ilo, po);
 }
 
-SMZ_INLINE void smz_philox16(uint64_t seed, uint64_t block0, uint32_t c2, uint32_t c3, __m512i x[4]) {
+/* Philox of the blocks block0 .. block0 + SMZ_BLOCKS - 1: x[h][lane] = word `lane` of blocks block0 + 16h + (0..15). */
+SMZ_INLINE void smz_philox_sets(uint64_t seed, uint64_t block0, uint32_t c2, uint32_t c3, __m512i x[SMZ_SETS][4]) {
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    __m512i lo0 = _mm512_set1_epi32((int)(uint32_t)block0);
-    __m512i a = _mm512_add_epi32(lo0, iota);
-    __m512i b = _mm512_set1_epi32((int)(uint32_t)(block0 >> 32));
-    b = _mm512_mask_add_epi32(b, _mm512_cmplt_epu32_mask(a, lo0), b, _mm512_set1_epi32(1));  /* carry */
-    __m512i c = _mm512_set1_epi32((int)c2);
-    __m512i d = _mm512_set1_epi32((int)c3);
+    __m512i a[SMZ_SETS], b[SMZ_SETS], c[SMZ_SETS], d[SMZ_SETS];
+    for (int h = 0; h < SMZ_SETS; h++) {
+        uint64_t first = block0 + 16u * (uint64_t)h;
+        __m512i lo = _mm512_set1_epi32((int)(uint32_t)first);
+        a[h] = _mm512_add_epi32(lo, iota);
+        b[h] = _mm512_set1_epi32((int)(uint32_t)(first >> 32));
+        b[h] = _mm512_mask_add_epi32(b[h], _mm512_cmplt_epu32_mask(a[h], lo), b[h], _mm512_set1_epi32(1));  /* carry */
+        c[h] = _mm512_set1_epi32((int)c2);
+        d[h] = _mm512_set1_epi32((int)c3);
+    }
     const __m512i m0 = _mm512_set1_epi64(SMZ_M0), m1 = _mm512_set1_epi64(SMZ_M1);
     uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
     for (int r = 0; r < 10; r++) {
-        __m512i hi0, lo0r, hi1, lo1r;
-        smz_mulhilo16(a, m0, &hi0, &lo0r);
-        smz_mulhilo16(c, m1, &hi1, &lo1r);
-        a = _mm512_ternarylogic_epi32(hi1, b, _mm512_set1_epi32((int)k0), 0x96);
-        c = _mm512_ternarylogic_epi32(hi0, d, _mm512_set1_epi32((int)k1), 0x96);
-        b = lo1r;
-        d = lo0r;
+        const __m512i kv0 = _mm512_set1_epi32((int)k0), kv1 = _mm512_set1_epi32((int)k1);
+        for (int h = 0; h < SMZ_SETS; h++) {
+            __m512i hi0, lo0, hi1, lo1;
+            smz_mulhilo16(a[h], m0, &hi0, &lo0, 0);
+            smz_mulhilo16(c[h], m1, &hi1, &lo1, 1);
+            a[h] = _mm512_ternarylogic_epi32(hi1, b[h], kv0, 0x96);
+            c[h] = _mm512_ternarylogic_epi32(hi0, d[h], kv1, 0x96);
+            b[h] = lo1;
+            d[h] = lo0;
+        }
         k0 += SMZ_W0;
         k1 += SMZ_W1;
     }
-    x[0] = a; x[1] = b; x[2] = c; x[3] = d;
+    for (int h = 0; h < SMZ_SETS; h++) {
+        x[h][0] = a[h]; x[h][1] = b[h]; x[h][2] = c[h]; x[h][3] = d[h];
+    }
 }
 
 SMZ_INLINE __m512 smz_log16(__m512 u) {
@@ -215,21 +236,25 @@ SMZ_INLINE void smz_interleave4(__m512 v0, __m512 v1, __m512 v2, __m512 v3, floa
 }
 
 SMZ_INLINE void smz_noise_chunk(uint64_t seed, uint32_t tensor_id, uint64_t block0, float z[SMZ_CHUNK]) {
-    __m512i x[4];
-    smz_philox16(seed, block0, tensor_id, SMEZO_STREAM_NOISE, x);
-    __m512 f0, s0, f2, s2;
-    smz_box_muller16(x[0], x[1], &f0, &s0);
-    smz_box_muller16(x[2], x[3], &f2, &s2);
-    smz_interleave4(f0, s0, f2, s2, z);
+    __m512i x[SMZ_SETS][4];
+    smz_philox_sets(seed, block0, tensor_id, SMEZO_STREAM_NOISE, x);
+    for (int h = 0; h < SMZ_SETS; h++) {
+        __m512 f0, s0, f2, s2;
+        smz_box_muller16(x[h][0], x[h][1], &f0, &s0);
+        smz_box_muller16(x[h][2], x[h][3], &f2, &s2);
+        smz_interleave4(f0, s0, f2, s2, z + 64 * h);
+    }
 }
 
 SMZ_INLINE void smz_uniform24_chunk(uint64_t seed, uint32_t tensor_id, uint32_t stream, uint64_t block0,
                                     uint32_t v[SMZ_CHUNK]) {
-    __m512i x[4];
-    smz_philox16(seed, block0, tensor_id, stream, x);
-    smz_interleave4(_mm512_castsi512_ps(_mm512_srli_epi32(x[0], 8)), _mm512_castsi512_ps(_mm512_srli_epi32(x[1], 8)),
-                    _mm512_castsi512_ps(_mm512_srli_epi32(x[2], 8)), _mm512_castsi512_ps(_mm512_srli_epi32(x[3], 8)),
-                    (float *)(void *)v);
+    __m512i x[SMZ_SETS][4];
+    smz_philox_sets(seed, block0, tensor_id, stream, x);
+    for (int h = 0; h < SMZ_SETS; h++) {
+        smz_interleave4(_mm512_castsi512_ps(_mm512_srli_epi32(x[h][0], 8)), _mm512_castsi512_ps(_mm512_srli_epi32(x[h][1], 8)),
+                        _mm512_castsi512_ps(_mm512_srli_epi32(x[h][2], 8)), _mm512_castsi512_ps(_mm512_srli_epi32(x[h][3], 8)),
+                        (float *)(void *)(v + 64 * h));
+    }
 }
 
 #else

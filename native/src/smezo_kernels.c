@@ -97,25 +97,31 @@ SMZ_INLINE void smz_perturb_full(const void * w, void * out, int32_t type, int m
     }
 }
 
-/* F16 stochastic rounding of x with 24-bit uniforms v (smz_f32_to_f16_sr on 16 lanes). */
+/* F16 stochastic rounding of x with 24-bit uniforms v (smz_f32_to_f16_sr on 16 lanes). The rare
+ * lanes (F16 subnormal results, overflow, NaN) are handled only when a vector holds one. */
 SMZ_INLINE __m256i smz_f16_sr16(__m512 x, __m512i v) {
     __m512i xb = _mm512_castps_si512(x);
     __m512i sign = _mm512_and_si512(_mm512_srli_epi32(xb, 16), _mm512_set1_epi32(0x8000));
     __m512i ax = _mm512_and_si512(xb, _mm512_set1_epi32(0x7FFFFFFF));
-    __mmask16 nan = _mm512_cmpgt_epu32_mask(ax, _mm512_set1_epi32(0x7F800000));
-    __m512i big = _mm512_mask_or_epi32(_mm512_set1_epi32(0x7C00), nan, _mm512_set1_epi32(0x7E00),
-                                       _mm512_and_si512(_mm512_srli_epi32(ax, 13), _mm512_set1_epi32(0x3FF)));
-    __m512i nkept = _mm512_srli_epi32(_mm512_sub_epi32(ax, _mm512_set1_epi32(0x38000000)), 13);
-    __mmask16 nup = _mm512_cmplt_epu32_mask(v, _mm512_slli_epi32(_mm512_and_si512(ax, _mm512_set1_epi32(0x1FFF)), 11));
-    __m512i norm = _mm512_mask_add_epi32(nkept, nup, nkept, _mm512_set1_epi32(1));
+    /* normal: truncate 13 bits, up iff v < rem << 11 */
+    __m512i h = _mm512_srli_epi32(_mm512_sub_epi32(ax, _mm512_set1_epi32(0x38000000)), 13);
+    __mmask16 up = _mm512_cmplt_epu32_mask(v, _mm512_slli_epi32(_mm512_and_si512(ax, _mm512_set1_epi32(0x1FFF)), 11));
+    h = _mm512_mask_add_epi32(h, up, h, _mm512_set1_epi32(1));
     __mmask16 small = _mm512_cmplt_epu32_mask(ax, _mm512_set1_epi32(0x38800000));
-    __m512 s = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_maskz_mov_epi32(small, ax)), _mm512_set1_ps(0x1p24f));
-    __m512i skept = _mm512_cvttps_epi32(s);
-    __m512 frac = _mm512_sub_ps(s, _mm512_cvtepi32_ps(skept));
-    __mmask16 sup = _mm512_cmp_ps_mask(_mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_set1_ps(0x1p-24f)), frac, _CMP_LT_OQ);
-    __m512i sub = _mm512_mask_add_epi32(skept, sup, skept, _mm512_set1_epi32(1));
-    __m512i h = _mm512_mask_blend_epi32(small, norm, sub);
-    h = _mm512_mask_blend_epi32(_mm512_cmpge_epu32_mask(ax, _mm512_set1_epi32(0x47800000)), h, big);
+    if (small) {
+        __m512 s = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_maskz_mov_epi32(small, ax)), _mm512_set1_ps(0x1p24f));
+        __m512i skept = _mm512_cvttps_epi32(s);
+        __m512 frac = _mm512_sub_ps(s, _mm512_cvtepi32_ps(skept));
+        __mmask16 sup = _mm512_cmp_ps_mask(_mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_set1_ps(0x1p-24f)), frac, _CMP_LT_OQ);
+        h = _mm512_mask_blend_epi32(small, h, _mm512_mask_add_epi32(skept, sup, skept, _mm512_set1_epi32(1)));
+    }
+    __mmask16 big = _mm512_cmpge_epu32_mask(ax, _mm512_set1_epi32(0x47800000));
+    if (big) {
+        __mmask16 nan = _mm512_cmpgt_epu32_mask(ax, _mm512_set1_epi32(0x7F800000));
+        __m512i b = _mm512_mask_or_epi32(_mm512_set1_epi32(0x7C00), nan, _mm512_set1_epi32(0x7E00),
+                                         _mm512_and_si512(_mm512_srli_epi32(ax, 13), _mm512_set1_epi32(0x3FF)));
+        h = _mm512_mask_blend_epi32(big, h, b);
+    }
     return _mm512_cvtepi32_epi16(_mm512_or_si512(h, sign));
 }
 

@@ -3,6 +3,7 @@ package dev.smezo.perturb;
 import static dev.smezo.bindings.smezo_h.*;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The native perturbation kernels of libsmezo (native/src/smezo.h), checked in Java first: a bad
@@ -34,14 +35,21 @@ public final class NativeKernels {
         return smezo_op_update$address();
     }
 
-    /** Writes the per-step params: seed, c, b into an I32[8] tensor's data (the rest zero). */
-    public static void writeParams(MemorySegment params, long seed, float c, float b) {
-        need(params, PARAMS_BYTES, "params");
-        params.set(C_INT, 0, (int) seed);
-        params.set(C_INT, 4, (int) (seed >>> 32));
-        params.set(C_FLOAT, 8, c);
-        params.set(C_FLOAT, 12, b);
-        for (int i = 4; i < 8; i++) params.set(C_INT, 4L * i, 0);
+    /** The per-step params tensor's 8 int32 values: seed low, seed high, bits of c, bits of b, 0, 0, 0, 0. */
+    public static int[] params(long seed, float c, float b) {
+        return new int[] {(int) seed, (int) (seed >>> 32), Float.floatToRawIntBits(c), Float.floatToRawIntBits(b), 0, 0, 0, 0};
+    }
+
+    /** Writes {@link #params} into the first 32 bytes of seg (heap or native, native byte order). */
+    public static void writeParams(MemorySegment seg, long seed, float c, float b) {
+        if (seg.byteSize() < PARAMS_BYTES) throw new IndexOutOfBoundsException("params: " + seg.byteSize() + " bytes, 32 needed");
+        int[] p = params(seed, c, b);
+        for (int i = 0; i < p.length; i++) seg.set(ValueLayout.JAVA_INT_UNALIGNED, 4L * i, p[i]);
+    }
+
+    /** The C struct smezo_tensor_cfg as the bindings declare it (equal to {@link TensorPerturbation#LAYOUT}). */
+    public static java.lang.foreign.GroupLayout cfgLayout() {
+        return smezo_tensor_cfg.layout();
     }
 
     public static int version() {

@@ -117,7 +117,7 @@ class NativeKernelsTest {
         try (Arena arena = Arena.ofConfined()) {
             for (WeightType type : WeightType.values()) {
                 for (long n : SIZES) {
-                    MemorySegment w = weights(arena, type, n, 0.05f, n + 100, false);
+                    MemorySegment w = weights(arena, type, n, 0.05f, n + 100, true);
                     for (TensorPerturbation cfg : configs(w, type, n, 40 + (int) n)) {
                         MemorySegment cfgSeg = cfg.allocate(arena);
                         for (float[] cb : new float[][] {{-2e-4f, 0f}, {3e-6f, 1e-4f}, {-0.01f, 0.5f}}) {
@@ -206,6 +206,22 @@ class NativeKernelsTest {
                             type + " " + cfg);
                 }
             }
+        }
+    }
+
+    @Test
+    void configLayoutMatchesTheBindingsAndC() {
+        var c = NativeKernels.cfgLayout();
+        assertEquals(24, TensorPerturbation.LAYOUT.byteSize());
+        assertEquals(c.byteSize(), TensorPerturbation.LAYOUT.byteSize());
+        assertEquals(c.byteAlignment(), TensorPerturbation.LAYOUT.byteAlignment());
+        for (String f : new String[] {"tensor_id", "mask_mode", "threshold", "keep_rate", "mask_seed"}) {
+            var path = java.lang.foreign.MemoryLayout.PathElement.groupElement(f);
+            assertEquals(c.byteOffset(path), TensorPerturbation.LAYOUT.byteOffset(path), f);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            TensorPerturbation t = TensorPerturbation.random(-5, 0.3f, -77L);
+            assertEquals(t, TensorPerturbation.readFrom(t.allocate(arena)));
         }
     }
 
