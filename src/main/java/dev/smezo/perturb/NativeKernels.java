@@ -2,6 +2,7 @@ package dev.smezo.perturb;
 
 import static dev.smezo.bindings.smezo_h.*;
 
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -48,7 +49,7 @@ public final class NativeKernels {
     }
 
     /** The C struct smezo_tensor_cfg as the bindings declare it (equal to {@link TensorPerturbation#LAYOUT}). */
-    public static java.lang.foreign.GroupLayout cfgLayout() {
+    public static GroupLayout cfgLayout() {
         return smezo_tensor_cfg.layout();
     }
 
