@@ -1,0 +1,78 @@
+package dev.smezo.zo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MeZO / S-MeZO step (SPSA with seeded noise): for each of the q directions j, with seed s_j,
+ * <pre>
+ *   L+ = loss(s_j, +eps),  L- = loss(s_j, -eps),  g_j = (L+ - L-) / (2 eps)
+ * </pre>
+ * then, when every loss and g is finite, the updates W &lt;- W - lr/q * g_j * z(s_j) * m, one per direction,
+ * in order; the decay lr * weightDecay * W is applied once per step, with the first direction's update
+ * (so it acts on the step's starting W, as in W &lt;- W - lr * (mean_j g_j z_j m + wd W)). eps is used
+ * as the float the model perturbs with, and g divides by that same float. A step with a NaN or
+ * infinite loss or g applies nothing and is counted ({@link #skippedSteps}); a step with lr 0 and no
+ * decay applies nothing either.
+ */
+public final class Estimator {
+    private final ZoModel model;
+    private final ZoConfig config;
+    private long skipped;
+
+    public Estimator(ZoModel model, ZoConfig config) {
+        if (model == null || config == null) throw new IllegalArgumentException("model and config are needed");
+        this.model = model;
+        this.config = config;
+    }
+
+    /**
+     * The seed of direction j of a step: {@code mix(mix(mix(runSeed) + step) + j)} where mix is
+     * splitmix64's output function of a state x: {@code z = x + 0x9E3779B97F4A7C15;
+     * z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9; z = (z ^ (z >>> 27)) * 0x94D049BB133111EB; z ^ (z >>> 31)}.
+     */
+    public static long seed(long runSeed, long step, int direction) {
+        return mix(mix(mix(runSeed) + step) + direction);
+    }
+
+    static long mix(long x) {
+        long z = x + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Runs one step. */
+    public StepResult step(long step) {
+        float eps = (float) config.eps();
+        int q = config.directions();
+        double lr = config.lr(step);
+        List<StepResult.Direction> dirs = new ArrayList<>(q);
+        for (int j = 0; j < q; j++) {
+            long s = seed(config.runSeed(), step, j);
+            double plus = model.loss(s, eps);
+            double minus = model.loss(s, -eps);
+            double g = (plus - minus) / (2.0 * eps);
+            dirs.add(new StepResult.Direction(s, g, plus, minus));
+            if (!Double.isFinite(plus) || !Double.isFinite(minus) || !Double.isFinite(g)) {
+                skipped++;
+                return new StepResult(step, dirs, lr, true);
+            }
+        }
+        for (int j = 0; j < q; j++) {
+            float coeff = (float) (-lr * dirs.get(j).g() / q);
+            float decay = j == 0 ? (float) (lr * config.weightDecay()) : 0f;
+            if (coeff != 0f || decay != 0f) model.update(dirs.get(j).seed(), coeff, decay);
+        }
+        return new StepResult(step, dirs, lr, false);
+    }
+
+    /** Steps skipped so far for a non-finite loss. */
+    public long skippedSteps() {
+        return skipped;
+    }
+
+    public ZoConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.smezo.perturb;
+
+import static dev.smezo.perturb.NativeSupport.assumeNative;
+import static dev.smezo.perturb.NativeSupport.copy;
+import static dev.smezo.perturb.NativeSupport.weights;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The masks: realized sparsity, and one mask for +eps, -eps and the update. */
+@Tag("native")
+class MaskTest {
+    @BeforeAll
+    static void needsNative() {
+        assumeNative();
+    }
+
+    @Test
+    void realizedFractionMatchesSparsity() {
+        long n = 1_000_003;
+        try (Arena arena = Arena.ofConfined()) {
+            for (WeightType type : WeightType.values()) {
+                MemorySegment w = weights(arena, type, n, 0.02f, 21 + type.ordinal(), false);
+                for (double s : new double[] {0.0, 0.5, 0.8, 0.9, 0.99}) {
+                    TensorPerturbation mag = Thresholds.magnitude(5, w, type, n, s, 2);
+                    double realized = Thresholds.realizedFraction(w, type, n, mag);
+                    assertEquals(1 - s, realized, 0.005, type + " magnitude, sparsity " + s);
+                    TensorPerturbation rnd = TensorPerturbation.random(5, (float) (1 - s), 99);
+                    assertEquals(1 - s, Thresholds.realizedFraction(w, type, n, rnd), 0.005, type + " random, sparsity " + s);
+                }
+            }
+        }
+    }
+
+    /**
+     * Weights at nextDown(h), h, nextUp(h) (both signs): the elements below h move in +eps, -eps and the
+     * update, the others keep their bits in all three.
+     */
+    @Test
+    void sameMaskForBothForwardsAndTheUpdate() {
+        float h = 0.25f;
+        float[] edge = {Math.nextDown(h), h, Math.nextUp(h), -Math.nextDown(h), -h, -Math.nextUp(h), 0f, 1f};
+        int n = 4099;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = arena.allocate(4L * n, 64);
+            for (int i = 0; i < n; i++) w.setAtIndex(ValueLayout.JAVA_FLOAT, i, edge[i % edge.length]);
+            MemorySegment cfg = TensorPerturbation.magnitude(8, h).allocate(arena);
+            long seed = 424242;
+            MemorySegment plus = arena.allocate(4L * n, 64), minus = arena.allocate(4L * n, 64);
+            NativeKernels.perturb(w, plus, WeightType.F32, 0, n, cfg, seed, 0.5f);
+            NativeKernels.perturb(w, minus, WeightType.F32, 0, n, cfg, seed, -0.5f);
+            MemorySegment upd = copy(arena, w);
+            NativeKernels.update(upd, WeightType.F32, 0, n, cfg, seed, 0.5f, 0f);
+            int moved = 0;
+            for (int i = 0; i < n; i++) {
+                float x = w.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                boolean expect = Math.abs(x) < h;
+                int bits = w.getAtIndex(ValueLayout.JAVA_INT, i);
+                String at = "element " + i + " = " + x;
+                assertEquals(expect, plus.getAtIndex(ValueLayout.JAVA_INT, i) != bits, at + " (+eps)");
+                assertEquals(expect, minus.getAtIndex(ValueLayout.JAVA_INT, i) != bits, at + " (-eps)");
+                assertEquals(expect, upd.getAtIndex(ValueLayout.JAVA_INT, i) != bits, at + " (update)");
+                if (expect) {
+                    moved++;
+                    // +eps and -eps are mirror images, and the update moves like +eps
+                    assertEquals(x - plus.getAtIndex(ValueLayout.JAVA_FLOAT, i), minus.getAtIndex(ValueLayout.JAVA_FLOAT, i) - x, 1e-6f, at);
+                    assertEquals(plus.getAtIndex(ValueLayout.JAVA_INT, i), upd.getAtIndex(ValueLayout.JAVA_INT, i), at);
+                }
+            }
+            assertTrue(moved > n / 3, "moved " + moved);
+        }
+    }
+
+    @Test
+    void randomMaskIsFixedByItsSeedAndIndependentOfTheStepSeed() {
+        long n = 100_000;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = weights(arena, WeightType.F32, n, 1f, 1, false);
+            MemorySegment cfg = TensorPerturbation.random(2, 0.2f, 777).allocate(arena);
+            MemorySegment a = arena.allocate(4 * n, 64), b = arena.allocate(4 * n, 64);
+            NativeKernels.perturb(w, a, WeightType.F32, 0, n, cfg, 1, 1f);
+            NativeKernels.perturb(w, b, WeightType.F32, 0, n, cfg, 2, 1f);
+            for (long i = 0; i < n; i++) {
+                int bits = w.getAtIndex(ValueLayout.JAVA_INT, i);
+                assertEquals(a.getAtIndex(ValueLayout.JAVA_INT, i) != bits, b.getAtIndex(ValueLayout.JAVA_INT, i) != bits);
+            }
+        }
+    }
+}
