@@ -8,7 +8,6 @@ import dev.smezo.model.LlamaConfig;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /**
  * One forward graph of a fixed {@link ForwardShape}, built and allocated once, then run for any
@@ -27,12 +26,21 @@ public final class Forward implements AutoCloseable {
     private final MemorySegment tokenBuf, posBuf, maskBuf, outBuf, logitsBuf;
 
     public Forward(LlamaConfig config, WeightSource weights, CpuBackend backend, ForwardShape shape) {
+        this(config, g -> weights, backend, shape);
+    }
+
+    /**
+     * @param weights makes the graph's weight source inside the graph's own builder, for sources
+     *                that add inputs or ops of their own (the perturbed weights do)
+     */
+    public Forward(LlamaConfig config, java.util.function.Function<GraphBuilder, WeightSource> weights,
+                   CpuBackend backend, ForwardShape shape) {
         this.config = config;
         this.shape = shape;
         this.backend = backend;
         this.builder = new GraphBuilder(LlamaGraph.tensorBudget(config.nLayer()), 32 + 64 * config.nLayer() + 64);
         this.inputs = LlamaGraph.inputs(builder, shape);
-        this.logits = LlamaGraph.build(builder, config, weights, shape, inputs);
+        this.logits = LlamaGraph.build(builder, config, weights.apply(builder), shape, inputs);
         this.graph = builder.graph(logits);
         this.compute = new ComputeBuffer(backend.bufferType());
         compute.reserve(graph);
@@ -56,11 +64,6 @@ public final class Forward implements AutoCloseable {
 
     public int nodes() {
         return GraphBuilder.nodeCount(graph);
-    }
-
-    /** The builder that made the graph (for callers that add their own inputs to it). */
-    GraphBuilder builder() {
-        return builder;
     }
 
     /**
@@ -135,6 +138,6 @@ public final class Forward implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Forward" + shape + " nodes=" + nodes() + " compute=" + computeBytes() + " B " + Arrays.toString(new int[0]);
+        return "Forward" + shape + " nodes=" + nodes() + " compute=" + computeBytes() + " B";
     }
 }

@@ -1,0 +1,148 @@
+package dev.smezo.perturb;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.smezo.forward.BackendWeights;
+import dev.smezo.forward.Batch;
+import dev.smezo.forward.Forward;
+import dev.smezo.forward.ForwardShape;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.gguf.GgmlType;
+import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Weights;
+import dev.smezo.testing.TestModels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The perturbation op inside the real forward graph against the plain-Java reference: a forward at
+ * W + c*z*m through the op must give exactly the logits of a plain forward over weights that the
+ * Java reference perturbed; the in-place update graph must equal the reference update.
+ */
+@Tag("native")
+class PerturbedGraphTest {
+    @TempDir
+    static Path dir;
+
+    static final long SEED = 0x5EED_1234_ABCDL;
+    static final float EPS = 1e-3f;
+
+    @ParameterizedTest(name = "{0} {1} tied={2} {3} threads={4}")
+    @CsvSource({
+        "f32,  smezo, false, '',           1",
+        "f32,  smezo, true,  '',           2",
+        "f32,  mezo,  false, '',           3",
+        "f32,  rmezo, true,  '',           2",
+        // F16/BF16 embedding rows are perturbed in F32 (no rounding to the weight type), so the
+        // matrix-only comparison is the bit-exact one for them.
+        "f16,  smezo, false, token_embd,   2",
+        "bf16, mezo,  false, token_embd,   3",
+        "bf16, rmezo, true,  token_embd,   1",
+    })
+    void perturbedForwardEqualsReferencePerturbedWeights(String type, String method, boolean tied, String exclude,
+                                                         int threads) throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, typeOf(type), tied, 21);
+        int[][] seqs = {new Random(1).ints(19, 3, 512).toArray(), new Random(2).ints(11, 3, 512).toArray()};
+        Batch batch = Batch.allPositions(seqs);
+        ForwardShape shape = new ForwardShape(2, 20, 30);
+        Pattern ex = exclude.isBlank() ? null : Pattern.compile(exclude);
+        try (Arena arena = Arena.ofShared();
+             LlamaModel a = LlamaModel.open(path);
+             LlamaModel b = LlamaModel.open(path);
+             CpuBackend backend = new CpuBackend(threads);
+             BackendWeights wa = new BackendWeights(a.weights());
+             BackendWeights wb = new BackendWeights(b.weights())) {
+            Trainables t = Trainables.select(a.weights(), new Trainables.Selection(true, null, ex),
+                    Method.valueOf(method.toUpperCase()), 0.7, 99, threads, arena);
+            float[] viaOp;
+            float[] unperturbed;
+            try (PerturbedModel pm = new PerturbedModel(a.config(), wa, t, backend)) {
+                viaOp = copy(pm.logits(batch, shape, SEED, EPS), batch.outputs() * 512);
+                unperturbed = copy(pm.logits(batch, shape, SEED, 0f), batch.outputs() * 512);
+            }
+            // The reference: perturb b's weights in Java, then a plain forward.
+            for (Trainables.Trained tr : t.trained()) {
+                MemorySegment w = b.weights().data(b.weights().get(tr.entry().name()));
+                Reference.perturb(w, w, tr.type(), 0, tr.entry().elements(), tr.perturbation(), SEED, EPS);
+            }
+            float[] viaReference, plainA;
+            try (Forward f = new Forward(b.config(), wb.plain(), backend, shape)) {
+                viaReference = f.logits(batch);
+            }
+            try (Forward f = new Forward(a.config(), wa.plain(), backend, shape)) {
+                plainA = f.logits(batch);
+            }
+            assertArrayEquals(viaReference, viaOp, "op in the graph vs Java-reference-perturbed weights");
+            assertArrayEquals(plainA, unperturbed, "c = 0 must be the plain forward");
+            assertFalse(java.util.Arrays.equals(plainA, viaOp), "the perturbation must change the logits");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} threads={2}")
+    @CsvSource({"f32, smezo, 1", "f32, mezo, 3", "f16, smezo, 2", "bf16, rmezo, 3"})
+    void updateGraphEqualsReferenceUpdate(String type, String method, int threads) throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, typeOf(type), false, 23);
+        float c = -3e-4f, b = 1e-5f;
+        try (Arena arena = Arena.ofShared();
+             LlamaModel a = LlamaModel.open(path);
+             LlamaModel ref = LlamaModel.open(path);
+             CpuBackend backend = new CpuBackend(threads);
+             BackendWeights wa = new BackendWeights(a.weights())) {
+            Trainables t = Trainables.select(a.weights(), new Trainables.Selection(true, null, null),
+                    Method.valueOf(method.toUpperCase()), 0.8, 5, threads, arena);
+            try (UpdateGraph u = new UpdateGraph(wa, t, backend)) {
+                u.apply(SEED, c, b);
+            }
+            for (Trainables.Trained tr : t.trained()) {
+                Weights.Entry e = tr.entry();
+                MemorySegment w = ref.weights().data(ref.weights().get(e.name()));
+                Reference.update(w, tr.type(), 0, e.elements(), tr.perturbation(), SEED, c, b);
+                assertEquals(-1, w.mismatch(a.weights().data(e)), "tensor " + e.name() + " differs from the reference update");
+            }
+            long changed = 0;
+            for (Weights.Entry e : a.weights().entries()) {
+                MemorySegment orig = ref.weights().data(e);
+                if (t.find(e.name()).isEmpty()) {
+                    assertEquals(-1, orig.mismatch(a.weights().data(e)), "untrained " + e.name() + " must not change");
+                }
+            }
+            for (Trainables.Trained tr : t.trained()) changed += tr.entry().elements();
+            assertTrue(changed > 0);
+        }
+    }
+
+    @Test
+    void stepLeavesTheStoredWeightsUntouchedByForwards() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 29);
+        try (Arena arena = Arena.ofShared();
+             LlamaModel a = LlamaModel.open(path);
+             LlamaModel orig = LlamaModel.open(path);
+             CpuBackend backend = new CpuBackend(2);
+             BackendWeights wa = new BackendWeights(a.weights());
+             PerturbedModel pm = new PerturbedModel(a.config(), wa,
+                     Trainables.select(a.weights(), Trainables.Selection.MATRICES, Method.SMEZO, 0.8, 1, 2, arena), backend)) {
+            Batch batch = Batch.allPositions(new Random(4).ints(16, 3, 512).toArray());
+            pm.logits(batch, batch.shape(), 7, EPS);
+            pm.logits(batch, batch.shape(), 7, -EPS);
+            assertEquals(-1, orig.weights().memory().mismatch(a.weights().memory()), "forwards must not write the weights");
+        }
+    }
+
+    static float[] copy(MemorySegment logits, int n) {
+        return logits.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    static GgmlType typeOf(String name) {
+        for (GgmlType t : GgmlType.values()) if (t.ggmlName().equals(name)) return t;
+        throw new IllegalArgumentException(name);
+    }
+}
