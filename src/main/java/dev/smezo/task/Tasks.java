@@ -53,8 +53,9 @@ public final class Tasks {
         }
         Path p = Path.of(nameOrPath);
         if (Files.isRegularFile(p)) return fromFile(p);
+        String file = nameOrPath.endsWith(".json") || nameOrPath.contains("/") ? "no such file " + p.toAbsolutePath() : "not a task file";
         throw new IllegalArgumentException("unknown task \"" + nameOrPath + "\": not a built-in ("
-                + String.join(", ", names()) + ") nor a task file");
+                + String.join(", ", names()) + ") and " + file);
     }
 
     /** A user task file; its relative data paths resolve against the file's directory. */

@@ -31,7 +31,9 @@ import java.util.Set;
  *
  * <p>Measured here with a plain-numpy stories260K forward (candidates scored by mean token
  * log-probability, prompt and candidate tokenized together): zero-shot it predicts " sad" for every
- * example (the second token of " sad" is near certain, which lifts its mean), i.e. chance accuracy.
+ * example (the second token of " sad" is near certain, which lifts its mean), i.e. chance accuracy;
+ * a plain-numpy MeZO run (batch 16, eps 1e-3, lr 5e-5) reached 70% on held-out stories after 600
+ * steps (details in the README beside the task resources).
  *
  * <p>Determinism: records are a pure function of (split, seed, count), drawn with
  * {@code new java.util.Random(seed + split.ordinal() * 0x9E3779B97F4A7C15L)}.

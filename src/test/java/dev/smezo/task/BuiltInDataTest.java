@@ -67,9 +67,10 @@ class BuiltInDataTest {
 
     @Test
     void boolqHasNoTrainFile() {
+        Path data = SharedData.superglue();
         Task boolq = Tasks.byName("boolq");
         assertFalse(boolq.has(Split.TRAIN));
-        TaskDataException e = assertThrows(TaskDataException.class, () -> boolq.load(Split.TRAIN, SharedData.superglue()));
+        TaskDataException e = assertThrows(TaskDataException.class, () -> boolq.load(Split.TRAIN, data));
         assertTrue(e.getMessage().contains("no train file"), e.getMessage());
     }
 

@@ -285,5 +285,7 @@ class TaskFilesTest {
     void unknownTaskNameListsTheBuiltIns() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tasks.byName("sst-3"));
         assertTrue(e.getMessage().contains("sst2, rte, boolq, wic, multirc, copa, tinystories-sentiment"), e.getMessage());
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> Tasks.byName(dir.resolve("nope.json").toString()));
+        assertTrue(f.getMessage().contains("no such file " + dir.resolve("nope.json")), f.getMessage());
     }
 }
