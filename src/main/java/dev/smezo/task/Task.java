@@ -208,7 +208,7 @@ public record Task(
             case Candidates.PerExample p -> {
                 sb.append("per example, ").append(p.listField() != null ? "array " + p.listField() : String.join(", ", p.fields()));
                 if (!p.transforms().isEmpty()) sb.append(" (").append(keys(p.transforms())).append(')');
-                sb.append("; label ").append(labelField).append(" is the index");
+                sb.append("; field \"").append(labelField).append("\" is the index of the right one");
             }
         }
         sb.append("\n  loss:       ").append(loss.key()).append(switch (loss) {
