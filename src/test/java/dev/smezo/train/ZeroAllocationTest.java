@@ -1,0 +1,86 @@
+package dev.smezo.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.smezo.forward.BackendWeights;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.gguf.GgmlType;
+import dev.smezo.model.LlamaModel;
+import dev.smezo.perturb.Method;
+import dev.smezo.perturb.PerturbedModel;
+import dev.smezo.perturb.Trainables;
+import dev.smezo.testing.TestModels;
+import dev.smezo.zo.Estimator;
+import dev.smezo.zo.ZoConfig;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * After warm-up, steps allocate nothing: ggml's compute buffer keeps its size, the C heap (glibc's
+ * mallinfo2: bytes in use, small and mmapped) grows by less than {@link #MALLOC_BOUND} over 1,000
+ * steps (a leak of 256 bytes a step would fail; the JVM's own JIT also mallocs, so shrinking is
+ * allowed), and the process's resident memory stays within {@link #RSS_BOUND} (room for
+ * the JVM's own young-generation churn from the few small objects a step makes).
+ */
+@Tag("native")
+class ZeroAllocationTest {
+    static final long RSS_BOUND = 8L << 20;
+    static final long MALLOC_BOUND = 256L << 10;
+
+    @Test
+    void thousandStepsLeaveBuffersAndRssFlat(@TempDir Path dir) throws Throwable {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 41);
+        try (Arena arena = Arena.ofShared();
+             LlamaModel m = LlamaModel.open(path);
+             CpuBackend backend = new CpuBackend(2);
+             BackendWeights bw = new BackendWeights(m.weights());
+             PerturbedModel pm = new PerturbedModel(m.config(), bw,
+                     Trainables.select(m.weights(), Trainables.Selection.MATRICES, Method.SMEZO, 0.8, 1, 2, arena), backend)) {
+            Random r = new Random(1);
+            TextObjective obj = new TextObjective(new int[][] {r.ints(32, 3, 512).toArray(), r.ints(32, 3, 512).toArray()}, 512);
+            ModelZo zo = new ModelZo(pm);
+            zo.objective(obj);
+            Estimator est = new Estimator(zo, ZoConfig.of(1e-4, 5));
+            for (int s = 0; s < 300; s++) est.step(s);
+            long compute = pm.computeBytes();
+            System.gc();
+            long before = rss(), heapBefore = mallocInUse();
+            for (int s = 300; s < 1300; s++) est.step(s);
+            long heapAfter = mallocInUse();
+            System.gc();
+            long after = rss();
+            System.out.printf("compute buffer %d bytes; C heap in use %d -> %d bytes; RSS %d KiB -> %d KiB over 1000 steps%n",
+                    compute, heapBefore, heapAfter, before >> 10, after >> 10);
+            assertEquals(compute, pm.computeBytes(), "the compute buffer must not grow");
+            assertTrue(heapAfter - heapBefore < MALLOC_BOUND, "C heap grew by " + (heapAfter - heapBefore));
+            assertTrue(after - before < RSS_BOUND, "RSS grew by " + ((after - before) >> 10) + " KiB");
+        }
+    }
+
+    /** glibc mallinfo2(): uordblks (small blocks in use) + hblkhd (mmapped blocks). */
+    static long mallocInUse() throws Throwable {
+        var linker = java.lang.foreign.Linker.nativeLinker();
+        var layout = java.lang.foreign.MemoryLayout.sequenceLayout(10, java.lang.foreign.ValueLayout.JAVA_LONG);
+        var struct = java.lang.foreign.MemoryLayout.structLayout(layout);
+        var h = linker.downcallHandle(linker.defaultLookup().find("mallinfo2").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(struct));
+        try (Arena a = Arena.ofConfined()) {
+            var seg = (java.lang.foreign.MemorySegment) h.invokeExact((java.lang.foreign.SegmentAllocator) a);
+            long hblkhd = seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 4);
+            long uordblks = seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 7);
+            return hblkhd + uordblks;
+        }
+    }
+
+    static long rss() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
+        }
+        throw new IllegalStateException("no VmRSS");
+    }
+}
