@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ScoreCommand.class,
             SynthCommand.class,
+            TrainCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -15,7 +15,8 @@ final class Generators {
     }
 
     private static final Map<String, Generator> BY_NAME = Map.of(
-            TinyStoriesSentiment.NAME, TinyStoriesSentiment::generate);
+            TinyStoriesSentiment.NAME, TinyStoriesSentiment::generate,
+            TinyStoriesFeelings.NAME, TinyStoriesFeelings::generate);
 
     private Generators() {}
 

@@ -59,12 +59,24 @@ public final class Estimator {
                 return new StepResult(step, dirs, lr, true);
             }
         }
+        StepResult r = new StepResult(step, dirs, lr, false);
+        apply(model, config, r);
+        return r;
+    }
+
+    /**
+     * Applies a measured step's updates: direction j moves W by -lr/q * g_j * z(s_j) * m, and the
+     * first also decays W by lr * wd. Replay uses this on logged steps to rebuild the weights.
+     */
+    public static void apply(ZoModel model, ZoConfig config, StepResult r) {
+        if (r.skipped()) return;
+        int q = r.directions().size();
         for (int j = 0; j < q; j++) {
-            float coeff = (float) (-lr * dirs.get(j).g() / q);
-            float decay = j == 0 ? (float) (lr * config.weightDecay()) : 0f;
-            if (coeff != 0f || decay != 0f) model.update(dirs.get(j).seed(), coeff, decay);
+            StepResult.Direction d = r.directions().get(j);
+            float coeff = (float) (-r.lr() * d.g() / q);
+            float decay = j == 0 ? (float) (r.lr() * config.weightDecay()) : 0f;
+            if (coeff != 0f || decay != 0f) model.update(d.seed(), coeff, decay);
         }
-        return new StepResult(step, dirs, lr, false);
     }
 
     /** Steps skipped so far for a non-finite loss. */

@@ -1,0 +1,214 @@
+package dev.smezo.cli;
+
+import dev.smezo.perturb.Method;
+import dev.smezo.train.Evaluator;
+import dev.smezo.train.Trainer;
+import dev.smezo.train.TrainConfig;
+import dev.smezo.train.Trajectory;
+import dev.smezo.zo.Schedule;
+import dev.smezo.zo.StepResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train",
+        description = {
+            "Fine-tune MODEL on a task with Sparse MeZO (or MeZO, R-MeZO): two forward passes per step, "
+                    + "no gradients, no optimizer state; memory is the weights plus one forward's activations.",
+            "",
+            "Writes RUN_DIR/model.gguf (final, loads in llama.cpp), best.gguf (best dev), trajectory.jsonl "
+                    + "(enough to rebuild the weights with `smezo replay`), metrics.jsonl, curves.svg, config.json, "
+                    + "summary.json. Defaults follow MeZO's protocol (batch 16, eps 1e-3, 20,000 steps, constant lr, "
+                    + "1,000 train / 500 dev / 1,000 test examples) with S-MeZO's sparsity 0.8.",
+            "",
+            "Examples:",
+            "  smezo train llama-7b-f16.gguf --task rte --lr 1e-6 --steps 20000 --out runs/rte",
+            "  smezo train ../shared/models/stories260K.gguf --task tinystories-sentiment --lr 2e-3 --steps 400",
+            "  smezo train MODEL --resume runs/rte          (continue a stopped run, bit for bit)"},
+        mixinStandardHelpOptions = true, sortOptions = false)
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Base GGUF model (llama architecture; F32/F16/BF16 tensors train).")
+    Path model;
+
+    @Option(names = "--task", description = "Built-in task (see `smezo tasks`) or a task JSON file.")
+    String task;
+
+    @Option(names = "--data", description = "Directory of the built-in tasks' files (default: ../shared/data/superglue).")
+    Path data;
+
+    @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo or rmezo (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--sparsity", defaultValue = "0.8", description = "Fraction of each tensor left out (S-MeZO/R-MeZO; default: ${DEFAULT-VALUE}).")
+    double sparsity;
+
+    @Option(names = "--lr", defaultValue = "1e-6", description = "Learning rate (default: ${DEFAULT-VALUE}, MeZO's for LLaMA-7B; small models want far more).")
+    double lr;
+
+    @Option(names = "--eps", defaultValue = "1e-3", description = "Perturbation scale (default: ${DEFAULT-VALUE}).")
+    double eps;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "20000", description = "Steps (default: ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--eval-every", description = "Evaluate dev and test every N steps (default: steps/5).")
+    Long evalEvery;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed: data sampling, batches, noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", description = "Run directory (default: runs/TASK-METHOD-sSEED).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a stopped run from its trajectory (its config is used; --steps may extend it).")
+    Path resume;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--directions", defaultValue = "1", description = "n-SPSA: directions averaged per step (default: ${DEFAULT-VALUE}).")
+    int directions;
+
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, linear or cosine (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--max-length", defaultValue = "256", description = "Tokens per sequence; longer prompts lose their start (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--n-train", defaultValue = "1000", description = "Training examples (default: ${DEFAULT-VALUE}; COPA 300).")
+    int nTrain;
+
+    @Option(names = "--n-dev", defaultValue = "500", description = "Dev examples (default: ${DEFAULT-VALUE}; COPA 100).")
+    int nDev;
+
+    @Option(names = "--n-test", defaultValue = "1000", description = "Test examples (default: ${DEFAULT-VALUE}).")
+    int nTest;
+
+    @Option(names = "--train-norms", description = "Also train the RMSNorm weights.")
+    boolean trainNorms;
+
+    @Option(names = "--only", description = "Train only tensors whose name matches this regex.")
+    String only;
+
+    @Option(names = "--exclude", description = "Do not train tensors whose name matches this regex.")
+    String exclude;
+
+    @Option(names = "--refresh-every", defaultValue = "0", description = "S-MeZO: recompute thresholds every N steps to hold the trained fraction (default: off, as in the paper).")
+    long refreshEvery;
+
+    @Option(names = "--best-by", defaultValue = "loss", description = "Keep the best checkpoint by dev loss or accuracy (default: ${DEFAULT-VALUE}).")
+    String bestBy;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainConfig config;
+        Path runDir;
+        if (resume != null) {
+            Path traj = resume.resolve(Trajectory.FILE);
+            if (!Files.isRegularFile(traj)) throw new IllegalArgumentException(resume + ": no " + Trajectory.FILE + " to resume from");
+            config = Trajectory.read(traj).config();
+            if (steps != 20000 || config.steps() == 0) config = config.withSteps(steps);
+            runDir = resume;
+        } else {
+            if (task == null) throw new CliException(Main.EXIT_USAGE, "train needs --task (see `smezo tasks`) or --resume");
+            Method m = parseMethod(method);
+            Schedule sch = Schedule.valueOf(schedule.toUpperCase(Locale.ROOT));
+            boolean copa = task.equalsIgnoreCase("copa");
+            config = new TrainConfig(task, m, sparsity, lr, eps, weightDecay, directions, sch, batch, steps,
+                    evalEvery != null ? evalEvery : Math.max(1, steps / 5), seed, maxLength,
+                    copa && nTrain == 1000 ? 300 : nTrain, copa && nDev == 500 ? 100 : nDev, nTest,
+                    trainNorms, only, exclude, refreshEvery, bestBy);
+            runDir = out != null ? out : Path.of("runs", config.task().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
+                    + m.name().toLowerCase(Locale.ROOT) + "-s" + seed);
+        }
+        Path dataDir = data != null ? data : Path.of("..", "shared", "data", "superglue");
+        System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %g, eps %g, batch %d, %d steps, "
+                        + "seed %d, %d threads -> %s%n", model, config.task(), config.method().name().toLowerCase(Locale.ROOT),
+                config.sparsity(), config.lr(), config.eps(), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
+        ProgressListener listener = new ProgressListener(config.steps());
+        Trainer.Summary s;
+        try {
+            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener).run(resume != null);
+        } catch (Trainer.DivergedException e) {
+            throw new CliException(Main.EXIT_DIVERGED, "training diverged: " + e.getMessage());
+        }
+        printSummary(s.values(), runDir);
+        return Main.EXIT_OK;
+    }
+
+    static Method parseMethod(String m) {
+        try {
+            return Method.valueOf(m.toUpperCase(Locale.ROOT).replace("-", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --method '" + m + "' (smezo, mezo, rmezo)");
+        }
+    }
+
+    static void printSummary(Map<String, Object> v, Path runDir) {
+        var o = System.out;
+        o.printf(Locale.ROOT, "%nrun            %s%n", runDir);
+        o.printf(Locale.ROOT, "task           %s (%s, %s steps)%n", v.get("task"), v.get("method"), v.get("steps"));
+        o.printf(Locale.ROOT, "best dev       %s at step %s (by %s)%n", fmt(v.get("best_dev")), v.get("best_step"), v.get("best_by"));
+        o.printf(Locale.ROOT, "test accuracy  %s at the best dev step; %s at the end%n", fmt(v.get("test_accuracy_at_best")),
+                fmt(v.get("final_test_accuracy")));
+        o.printf(Locale.ROOT, "memory         weights %s, compute buffer %s, peak RSS %s%n", InfoCommand.mib(n(v.get("weights_bytes"))),
+                InfoCommand.mib(n(v.get("compute_buffer_bytes"))), InfoCommand.mib(n(v.get("peak_rss_bytes"))));
+        o.printf(Locale.ROOT, "trained        %.1f%% of the trained tensors' elements at the end; %s skipped steps%n",
+                100 * ((Number) v.get("trained_fraction")).doubleValue(), v.get("skipped_steps"));
+        o.printf(Locale.ROOT, "time           %s%n", Progress.duration(((Number) v.get("seconds")).doubleValue()));
+        o.printf(Locale.ROOT, "files          model.gguf best.gguf trajectory.jsonl metrics.jsonl curves.svg summary.json%n");
+    }
+
+    private static long n(Object o) {
+        return o instanceof Number x ? x.longValue() : -1;
+    }
+
+    private static String fmt(Object o) {
+        return o instanceof Number x ? String.format(Locale.ROOT, "%.4f", x.doubleValue()) : "-";
+    }
+
+    /** Progress bar on a terminal, a plain line every 10 s otherwise; evaluations always get a line. */
+    static final class ProgressListener implements Trainer.Listener {
+        private final Progress progress;
+        private double loss = Double.NaN;
+
+        ProgressListener(long total) {
+            this.progress = new Progress("train", total);
+        }
+
+        @Override
+        public void message(String line) {
+            System.err.println(line);
+        }
+
+        @Override
+        public void step(long done, long total, StepResult r, double dev, double test) {
+            if (!r.skipped()) loss = Double.isNaN(loss) ? r.loss() : 0.95 * loss + 0.05 * r.loss();
+            progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2g dev %s test %s", loss, r.lr(), pct(dev), pct(test)));
+        }
+
+        @Override
+        public void eval(long done, Evaluator.Result dev, Evaluator.Result test, double fraction) {
+            if (progress.terminal()) System.err.print("\r\033[K");
+            System.err.printf(Locale.ROOT, "eval @ %d: dev acc %s loss %s | test acc %s | trained fraction %.4f%n", done,
+                    dev == null ? "-" : pct(dev.accuracy()), dev == null ? "-" : String.format(Locale.ROOT, "%.4f", dev.loss()),
+                    test == null ? "-" : pct(test.accuracy()), fraction);
+        }
+
+        private static String pct(double a) {
+            return Double.isNaN(a) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * a);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.smezo.train;
+
+import dev.smezo.forward.ForwardShape;
+import dev.smezo.perturb.PerturbedModel;
+import dev.smezo.task.LossKind;
+import dev.smezo.task.Metrics;
+import dev.smezo.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Accuracy (and the task's other metrics) and mean loss over a set of examples: every candidate of
+ * every example scored by its mean token log-probability, the highest predicted. Runs the training
+ * graph with c = 0, which is exactly the unperturbed forward, so evaluation needs no second graph.
+ */
+public final class Evaluator {
+    /** Metrics as Metrics.evaluate names them (n, accuracy, f1...), plus loss. */
+    public record Result(Map<String, Object> metrics, double loss, int[] predicted) {
+        public double accuracy() {
+            return ((Number) metrics.get("accuracy")).doubleValue();
+        }
+    }
+
+    private Evaluator() {}
+
+    public static Result evaluate(PerturbedModel model, ForwardShape shape, Task task, List<EncodedExample> examples,
+                                  int perBatch) {
+        int nVocab = model.config().nVocab();
+        int[] predicted = new int[examples.size()];
+        double lossSum = 0;
+        for (int start = 0; start < examples.size(); start += perBatch) {
+            List<EncodedExample> part = examples.subList(start, Math.min(examples.size(), start + perBatch));
+            CandidateBatch cb = new CandidateBatch(part, false);
+            double[][] scores = cb.meanLogProbs(model.logits(cb.batch(), shape, 0, 0f), nVocab);
+            for (int i = 0; i < part.size(); i++) {
+                predicted[start + i] = Metrics.predict(scores[i]);
+                lossSum += task.loss() == LossKind.CLASSIFICATION
+                        ? Metrics.classificationLoss(scores[i], part.get(i).label())
+                        : -scores[i][part.get(i).label()];
+            }
+        }
+        List<dev.smezo.task.Example> plain = new ArrayList<>(examples.size());
+        for (EncodedExample e : examples) plain.add(e.example());
+        return new Result(Metrics.evaluate(task, plain, predicted), lossSum / Math.max(1, examples.size()), predicted);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.smezo.train;
+
+import dev.smezo.perturb.Method;
+import dev.smezo.zo.Schedule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a run depends on besides the base model and the data: with the same config and the
+ * same inputs, a run is reproduced bit for bit. Written as config.json into the run directory and
+ * into the trajectory's header, so a resume and a replay use exactly what the run used.
+ *
+ * <p>Defaults follow PROTOCOL.md (MeZO's, which S-MeZO adopts): batch 16, eps 1e-3, 20,000 steps,
+ * constant lr, no weight decay, dev checked every 1/5 of training; sparsity 0.8 (S-MeZO's best on
+ * most tasks). The paper's lr grid for S-MeZO is unpublished; 1e-6 is MeZO's for LLaMA-7B.
+ */
+public record TrainConfig(
+        String task,
+        Method method,
+        double sparsity,
+        double lr,
+        double eps,
+        double weightDecay,
+        int directions,
+        Schedule schedule,
+        int batch,
+        long steps,
+        long evalEvery,
+        long seed,
+        int maxLength,
+        int nTrain,
+        int nDev,
+        int nTest,
+        boolean trainNorms,
+        String only,
+        String exclude,
+        long refreshEvery,
+        String bestBy) {
+
+    public TrainConfig {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(method, "method");
+        if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException("--sparsity must be in [0, 1): " + sparsity);
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be >= 0: " + lr);
+        if (!(eps > 0)) throw new IllegalArgumentException("--eps must be > 0: " + eps);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1: " + batch);
+        if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0: " + steps);
+        if (evalEvery < 1) throw new IllegalArgumentException("--eval-every must be >= 1: " + evalEvery);
+        if (maxLength < 4) throw new IllegalArgumentException("--max-length must be >= 4: " + maxLength);
+        if (directions < 1) throw new IllegalArgumentException("--directions must be >= 1: " + directions);
+        if (!bestBy.equals("loss") && !bestBy.equals("accuracy")) {
+            throw new IllegalArgumentException("--best-by must be loss or accuracy: " + bestBy);
+        }
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", task);
+        m.put("method", method.name().toLowerCase());
+        m.put("sparsity", sparsity);
+        m.put("lr", lr);
+        m.put("eps", eps);
+        m.put("weight_decay", weightDecay);
+        m.put("directions", (long) directions);
+        m.put("schedule", schedule.name().toLowerCase());
+        m.put("batch", (long) batch);
+        m.put("steps", steps);
+        m.put("eval_every", evalEvery);
+        m.put("seed", seed);
+        m.put("max_length", (long) maxLength);
+        m.put("n_train", (long) nTrain);
+        m.put("n_dev", (long) nDev);
+        m.put("n_test", (long) nTest);
+        m.put("train_norms", trainNorms);
+        m.put("only", only);
+        m.put("exclude", exclude);
+        m.put("refresh_every", refreshEvery);
+        m.put("best_by", bestBy);
+        return m;
+    }
+
+    public static TrainConfig fromMap(Map<?, ?> m) {
+        return new TrainConfig(
+                (String) m.get("task"),
+                Method.valueOf(((String) m.get("method")).toUpperCase()),
+                num(m, "sparsity"), num(m, "lr"), num(m, "eps"), num(m, "weight_decay"),
+                (int) lng(m, "directions"),
+                Schedule.valueOf(((String) m.get("schedule")).toUpperCase()),
+                (int) lng(m, "batch"), lng(m, "steps"), lng(m, "eval_every"), lng(m, "seed"),
+                (int) lng(m, "max_length"), (int) lng(m, "n_train"), (int) lng(m, "n_dev"), (int) lng(m, "n_test"),
+                (Boolean) m.get("train_norms"), (String) m.get("only"), (String) m.get("exclude"),
+                lng(m, "refresh_every"), (String) m.get("best_by"));
+    }
+
+    private static double num(Map<?, ?> m, String k) {
+        Object v = m.get(k);
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("config: " + k + " missing or not a number");
+        return n.doubleValue();
+    }
+
+    private static long lng(Map<?, ?> m, String k) {
+        Object v = m.get(k);
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("config: " + k + " missing or not a number");
+        return n.longValue();
+    }
+
+    /** The same run with another step budget (a resume may extend a run; everything else must match). */
+    public TrainConfig withSteps(long s) {
+        return new TrainConfig(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, s, evalEvery,
+                seed, maxLength, nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy);
+    }
+}

@@ -1,0 +1,288 @@
+package dev.smezo.train;
+
+import dev.smezo.forward.BackendWeights;
+import dev.smezo.forward.ForwardShape;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.model.LlamaModel;
+import dev.smezo.perturb.PerturbedModel;
+import dev.smezo.perturb.Trainables;
+import dev.smezo.task.Splits;
+import dev.smezo.task.Task;
+import dev.smezo.task.Tasks;
+import dev.smezo.tokenizer.Tokenizer;
+import dev.smezo.zo.Estimator;
+import dev.smezo.zo.StepResult;
+import dev.smezo.zo.ZoConfig;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A fine-tuning run, start to end: sample the task's splits, encode them, pick the trained tensors
+ * and their masks, then step (two perturbed forwards and an in-place update per direction), log
+ * every step to the trajectory, evaluate every {@code evalEvery} steps, keep the best checkpoint
+ * and write the final one. A run is a function of (base model, data, config): batches, noise and
+ * masks all derive from the config's seed, so {@code resume} replays the logged updates onto the
+ * base model and continues exactly where the run stopped.
+ */
+public final class Trainer {
+    /** Stop after this many consecutive steps with a non-finite loss (the run has diverged). */
+    public static final int MAX_CONSECUTIVE_SKIPS = 20;
+
+    /** What the run reports as it goes (the CLI draws progress from it). */
+    public interface Listener {
+        void message(String line);
+
+        void step(long stepsDone, long total, StepResult r, double lastDevAccuracy, double lastTestAccuracy);
+
+        void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double trainedFraction);
+    }
+
+    /** The run's outcome (also written as summary.json). */
+    public record Summary(Map<String, Object> values) {}
+
+    /** A run stopped because its losses stopped being finite. */
+    public static final class DivergedException extends RuntimeException {
+        public DivergedException(String message) {
+            super(message);
+        }
+    }
+
+    private final Path base;
+    private final Path dataDir;
+    private final TrainConfig config;
+    private final Path runDir;
+    private final int threads;
+    private final Listener listener;
+
+    public Trainer(Path base, Path dataDir, TrainConfig config, Path runDir, int threads, Listener listener) {
+        this.base = base;
+        this.dataDir = dataDir;
+        this.config = config;
+        this.runDir = runDir;
+        this.threads = threads;
+        this.listener = listener;
+    }
+
+    public Summary run(boolean resume) throws IOException {
+        long started = System.nanoTime();
+        Files.createDirectories(runDir);
+        Task task = Tasks.byName(config.task());
+        Splits splits = Splits.sample(task, dataDir, config.seed(), config.nTrain(), config.nDev(), config.nTest());
+        listener.message(splits.note());
+        if (splits.train().isEmpty()) throw new IllegalArgumentException("task " + task.name() + ": no training examples");
+        try (Arena arena = Arena.ofShared();
+             LlamaModel model = LlamaModel.open(base);
+             Tokenizer tok = Tokenizer.load(base);
+             CpuBackend backend = new CpuBackend(threads);
+             BackendWeights weights = new BackendWeights(model.weights())) {
+            List<EncodedExample> train = EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength());
+            List<EncodedExample> dev = EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength());
+            List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength());
+            List<EncodedExample> all = new ArrayList<>(train);
+            all.addAll(dev);
+            all.addAll(test);
+            ForwardShape shape = CandidateBatch.shapeFor(all, config.batch(), false);
+            Trainables trainables = Trainables.select(model.weights(), selection(), config.method(), config.sparsity(),
+                    config.seed() ^ 0x6d61736bL, threads, arena);
+            listener.message(String.format("training %d tensors (%,d of %,d parameters, %s, sparsity %s); frozen quantized: %d",
+                    trainables.trained().size(), trainables.elements(), model.weights().totalElements(),
+                    config.method().name().toLowerCase(), config.sparsity(), trainables.frozenQuantized().size()));
+            ZoConfig zc = ZoConfig.of(config.lr(), config.seed()).withEps(config.eps())
+                    .withWeightDecay(config.weightDecay()).withDirections(config.directions())
+                    .withSchedule(config.schedule(), config.steps());
+            try (PerturbedModel pm = new PerturbedModel(model.config(), weights, trainables, backend)) {
+                ModelZo zo = new ModelZo(pm);
+                Estimator est = new Estimator(zo, zc);
+                Run run = new Run(task, model, trainables, pm, zo, est, zc, shape, train, dev, test);
+                return run.execute(resume, started);
+            }
+        }
+    }
+
+    Trainables.Selection selection() {
+        return new Trainables.Selection(config.trainNorms(),
+                config.only() == null ? null : Pattern.compile(config.only()),
+                config.exclude() == null ? null : Pattern.compile(config.exclude()));
+    }
+
+    /** The loop and its state. */
+    private final class Run {
+        final Task task;
+        final LlamaModel model;
+        final Trainables trainables;
+        final PerturbedModel pm;
+        final ModelZo zo;
+        final Estimator est;
+        final ZoConfig zc;
+        final ForwardShape shape;
+        final List<EncodedExample> train, dev, test;
+        final BatchSchedule batches;
+        double best = Double.NaN, bestValue = Double.NaN;
+        long bestStep = -1;
+        double bestTest = Double.NaN, lastDev = Double.NaN, lastTest = Double.NaN;
+        int consecutiveSkips;
+        final List<Map<String, Object>> history = new ArrayList<>();
+
+        Run(Task task, LlamaModel model, Trainables trainables, PerturbedModel pm, ModelZo zo, Estimator est,
+            ZoConfig zc, ForwardShape shape, List<EncodedExample> train, List<EncodedExample> dev,
+            List<EncodedExample> test) {
+            this.task = task;
+            this.model = model;
+            this.trainables = trainables;
+            this.pm = pm;
+            this.zo = zo;
+            this.est = est;
+            this.zc = zc;
+            this.shape = shape;
+            this.train = train;
+            this.dev = dev;
+            this.test = test;
+            this.batches = new BatchSchedule(train.size(), config.batch(), config.seed());
+        }
+
+        Summary execute(boolean resume, long started) throws IOException {
+            Path trajFile = runDir.resolve(Trajectory.FILE);
+            long done = 0;
+            Trajectory traj;
+            MetricsLog metrics;
+            if (resume && Files.exists(trajFile)) {
+                Trajectory.Log log = Trajectory.read(trajFile);
+                if (!log.config().withSteps(config.steps()).equals(config)) {
+                    throw new IllegalArgumentException(trajFile + ": the run was made with another config: "
+                            + log.config() + " (only --steps may change on --resume)");
+                }
+                for (StepResult r : log.steps()) {
+                    refreshIfDue(r.step());
+                    Estimator.apply(zo, zc, r);
+                }
+                done = log.steps().size();
+                traj = Trajectory.append(trajFile, log);
+                metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
+                for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
+                listener.message("resumed " + runDir + " after step " + done + " (replayed " + done + " logged updates)");
+            } else {
+                traj = Trajectory.create(trajFile, config, base.getFileName().toString());
+                metrics = MetricsLog.create(runDir.resolve(RunFiles.METRICS));
+            }
+            RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
+            try (traj; metrics) {
+                if (done == 0 || done % config.evalEvery() == 0) evaluate(done, metrics);
+                double windowLoss = 0;
+                int window = 0;
+                long windowStart = System.nanoTime();
+                for (long s = done; s < config.steps(); s++) {
+                    refreshIfDue(s);
+                    zo.objective(new TaskObjective(batches.examples(train, s), task.loss(), shape, model.config().nVocab()));
+                    StepResult r = est.step(s);
+                    traj.write(r);
+                    consecutiveSkips = r.skipped() ? consecutiveSkips + 1 : 0;
+                    if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                        throw new DivergedException("the last " + consecutiveSkips + " steps (up to step " + s
+                                + ") had non-finite losses; lower --lr or --eps (run dir " + runDir + ")");
+                    }
+                    if (!r.skipped()) {
+                        windowLoss += r.loss();
+                        window++;
+                    }
+                    long stepsDone = s + 1;
+                    listener.step(stepsDone, config.steps(), r, lastDev, lastTest);
+                    if (stepsDone % 10 == 0 || stepsDone == config.steps()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("type", "train");
+                        m.put("step", stepsDone);
+                        m.put("loss", window == 0 ? null : windowLoss / window);
+                        m.put("lr", r.lr());
+                        m.put("skipped_total", est.skippedSteps());
+                        m.put("steps_per_s", window / Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9));
+                        metrics.write(m);
+                        history.add(m);
+                        windowLoss = 0;
+                        window = 0;
+                        windowStart = System.nanoTime();
+                    }
+                    if (stepsDone % config.evalEvery() == 0 || stepsDone == config.steps()) evaluate(stepsDone, metrics);
+                }
+            }
+            Checkpoint.write(runDir.resolve(RunFiles.MODEL), model,
+                    Checkpoint.keys(config, config.steps(), base.getFileName().toString()));
+            Plot.write(runDir.resolve(RunFiles.PLOT), task.name() + " / " + config.method().name().toLowerCase(), history);
+            Map<String, Object> sum = new LinkedHashMap<>();
+            sum.put("task", task.name());
+            sum.put("method", config.method().name().toLowerCase());
+            sum.put("steps", config.steps());
+            sum.put("best_by", config.bestBy());
+            sum.put("best_step", bestStep);
+            sum.put("best_dev", Double.isNaN(bestValue) ? null : bestValue);
+            sum.put("test_accuracy_at_best", Double.isNaN(bestTest) ? null : bestTest);
+            sum.put("final_dev_accuracy", Double.isNaN(lastDev) ? null : lastDev);
+            sum.put("final_test_accuracy", Double.isNaN(lastTest) ? null : lastTest);
+            sum.put("skipped_steps", est.skippedSteps());
+            sum.put("trained_fraction", trainables.realizedFraction(model.weights()));
+            sum.put("weights_bytes", model.weights().totalBytes());
+            sum.put("compute_buffer_bytes", pm.computeBytes());
+            sum.put("peak_rss_bytes", Memory.peakRss());
+            sum.put("seconds", (System.nanoTime() - started) / 1e9);
+            RunFiles.writeJson(runDir.resolve(RunFiles.SUMMARY), sum);
+            return new Summary(sum);
+        }
+
+        void refreshIfDue(long step) {
+            if (config.refreshEvery() > 0 && step > 0 && step % config.refreshEvery() == 0) {
+                trainables.refreshThresholds(model.weights(), threads);
+            }
+        }
+
+        void evaluate(long stepsDone, MetricsLog metrics) throws IOException {
+            Evaluator.Result d = dev.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, dev, config.batch());
+            Evaluator.Result t = test.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, test, config.batch());
+            double fraction = trainables.realizedFraction(model.weights());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "eval");
+            m.put("step", stepsDone);
+            if (d != null) {
+                m.put("dev_loss", d.loss());
+                for (var e : d.metrics().entrySet()) m.put("dev_" + e.getKey(), e.getValue());
+            }
+            if (t != null) {
+                m.put("test_loss", t.loss());
+                for (var e : t.metrics().entrySet()) m.put("test_" + e.getKey(), e.getValue());
+            }
+            m.put("trained_fraction", fraction);
+            metrics.write(m);
+            history.add(m);
+            boolean improved = track(m);
+            if (improved && stepsDone > 0) {
+                Checkpoint.write(runDir.resolve(RunFiles.BEST), model,
+                        Checkpoint.keys(config, stepsDone, base.getFileName().toString()));
+            }
+            listener.eval(stepsDone, d, t, fraction);
+        }
+
+        /** Updates the last and best dev figures from an eval record; true when it is a new best. */
+        boolean track(Map<String, Object> m) {
+            lastDev = num(m.get("dev_accuracy"));
+            lastTest = num(m.get("test_accuracy"));
+            double score = config.bestBy().equals("loss") ? -num(m.get("dev_loss")) : lastDev;
+            if (Double.isNaN(score)) return false;
+            if (Double.isNaN(best) || score > best) {
+                best = score;
+                bestValue = config.bestBy().equals("loss") ? num(m.get("dev_loss")) : lastDev;
+                bestStep = ((Number) m.get("step")).longValue();
+                bestTest = lastTest;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}
