@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             SynthCommand.class,
             TrainCommand.class,
+            ReplayCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })

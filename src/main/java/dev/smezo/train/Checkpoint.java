@@ -22,7 +22,6 @@ public final class Checkpoint {
     public static void write(Path out, LlamaModel model, Map<String, GgufValue> smezoKeys) throws IOException {
         GgufWriter w = new GgufWriter();
         Map<String, GgufValue> meta = new LinkedHashMap<>(model.metadata());
-        meta.keySet().removeIf(k -> k.startsWith("smezo."));
         meta.putAll(smezoKeys);
         w.putAll(meta);
         Weights weights = model.weights();

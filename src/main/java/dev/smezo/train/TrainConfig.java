@@ -54,6 +54,16 @@ public record TrainConfig(
         }
     }
 
+    /** R-MeZO's fixed keep-mask seed, derived from the run seed. */
+    public long maskSeed() {
+        return seed ^ 0x6d61736bL;
+    }
+
+    /** Does step s start with an S-MeZO threshold refresh? */
+    public boolean refreshesAt(long step) {
+        return refreshEvery > 0 && step > 0 && step % refreshEvery == 0;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);

@@ -89,14 +89,12 @@ public final class Trainer {
             all.addAll(dev);
             all.addAll(test);
             ForwardShape shape = CandidateBatch.shapeFor(all, config.batch(), false);
-            Trainables trainables = Trainables.select(model.weights(), selection(), config.method(), config.sparsity(),
-                    config.seed() ^ 0x6d61736bL, threads, arena);
+            Trainables trainables = Trainables.select(model.weights(), selection(config), config.method(), config.sparsity(),
+                    config.maskSeed(), threads, arena);
             listener.message(String.format("training %d tensors (%,d of %,d parameters, %s, sparsity %s); frozen quantized: %d",
                     trainables.trained().size(), trainables.elements(), model.weights().totalElements(),
                     config.method().name().toLowerCase(), config.sparsity(), trainables.frozenQuantized().size()));
-            ZoConfig zc = ZoConfig.of(config.lr(), config.seed()).withEps(config.eps())
-                    .withWeightDecay(config.weightDecay()).withDirections(config.directions())
-                    .withSchedule(config.schedule(), config.steps());
+            ZoConfig zc = zoConfig(config);
             try (PerturbedModel pm = new PerturbedModel(model.config(), weights, trainables, backend)) {
                 ModelZo zo = new ModelZo(pm);
                 Estimator est = new Estimator(zo, zc);
@@ -106,10 +104,16 @@ public final class Trainer {
         }
     }
 
-    Trainables.Selection selection() {
+    static Trainables.Selection selection(TrainConfig config) {
         return new Trainables.Selection(config.trainNorms(),
                 config.only() == null ? null : Pattern.compile(config.only()),
                 config.exclude() == null ? null : Pattern.compile(config.exclude()));
+    }
+
+    static ZoConfig zoConfig(TrainConfig config) {
+        return ZoConfig.of(config.lr(), config.seed()).withEps(config.eps())
+                .withWeightDecay(config.weightDecay()).withDirections(config.directions())
+                .withSchedule(config.schedule(), config.steps());
     }
 
     /** The loop and its state. */
@@ -158,10 +162,7 @@ public final class Trainer {
                     throw new IllegalArgumentException(trajFile + ": the run was made with another config: "
                             + log.config() + " (only --steps may change on --resume)");
                 }
-                for (StepResult r : log.steps()) {
-                    refreshIfDue(r.step());
-                    Estimator.apply(zo, zc, r);
-                }
+                Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads);
                 done = log.steps().size();
                 traj = Trajectory.append(trajFile, log);
                 metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
@@ -234,9 +235,7 @@ public final class Trainer {
         }
 
         void refreshIfDue(long step) {
-            if (config.refreshEvery() > 0 && step > 0 && step % config.refreshEvery() == 0) {
-                trainables.refreshThresholds(model.weights(), threads);
-            }
+            if (config.refreshesAt(step)) trainables.refreshThresholds(model.weights(), threads);
         }
 
         void evaluate(long stepsDone, MetricsLog metrics) throws IOException {
