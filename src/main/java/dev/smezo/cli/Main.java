@@ -25,9 +25,12 @@ import picocli.CommandLine.Command;
             "Environment: SMEZO_GGML_LOG=debug|info|warn|error shows ggml/libllama logging.",
             "Run `smezo COMMAND --help` for a command's options."},
         subcommands = {
+            DemoCommand.class,
             InfoCommand.class,
             ScoreCommand.class,
             SynthCommand.class,
+            TasksCommand.class,
+            EvalCommand.class,
             TrainCommand.class,
             ReplayCommand.class,
             BenchCommand.class,

@@ -16,7 +16,8 @@ final class Generators {
 
     private static final Map<String, Generator> BY_NAME = Map.of(
             TinyStoriesSentiment.NAME, TinyStoriesSentiment::generate,
-            TinyStoriesFeelings.NAME, TinyStoriesFeelings::generate);
+            TinyStoriesFeelings.NAME, TinyStoriesFeelings::generate,
+            SyntheticKeywords.NAME, SyntheticKeywords::generate);
 
     private Generators() {}
 

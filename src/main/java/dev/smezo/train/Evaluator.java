@@ -24,15 +24,26 @@ public final class Evaluator {
 
     private Evaluator() {}
 
+    /** Logits of a batch run in a graph of the given shape (rows of n_vocab floats). */
+    @FunctionalInterface
+    public interface Logits {
+        java.lang.foreign.MemorySegment of(dev.smezo.forward.Batch batch, ForwardShape shape);
+    }
+
+    /** With the training graph at c = 0 (exactly the unperturbed weights). */
     public static Result evaluate(PerturbedModel model, ForwardShape shape, Task task, List<EncodedExample> examples,
                                   int perBatch) {
-        int nVocab = model.config().nVocab();
+        return evaluate((b, s) -> model.logits(b, s, 0, 0f), model.config().nVocab(), shape, task, examples, perBatch);
+    }
+
+    public static Result evaluate(Logits logits, int nVocab, ForwardShape shape, Task task, List<EncodedExample> examples,
+                                  int perBatch) {
         int[] predicted = new int[examples.size()];
         double lossSum = 0;
         for (int start = 0; start < examples.size(); start += perBatch) {
             List<EncodedExample> part = examples.subList(start, Math.min(examples.size(), start + perBatch));
             CandidateBatch cb = new CandidateBatch(part, false);
-            double[][] scores = cb.meanLogProbs(model.logits(cb.batch(), shape, 0, 0f), nVocab);
+            double[][] scores = cb.meanLogProbs(logits.of(cb.batch(), shape), nVocab);
             for (int i = 0; i < part.size(); i++) {
                 predicted[start + i] = Metrics.predict(scores[i]);
                 lossSum += task.loss() == LossKind.CLASSIFICATION
