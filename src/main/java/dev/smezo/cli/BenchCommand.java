@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench",
         description = {
-            "Measure a model's forward speed (and, with --llama, libllama's llama_decode on the same",
-            "file, tokens, threads and ggml build) and print one table; --json for machines.",
+            "Measure a model's forward speed (and, with --llama, libllama's llama_decode on the same file, tokens, "
+                    + "threads and ggml build) and print one table; --json for machines.",
             "",
             "Example:  smezo bench model.gguf --batch 4 --seq 128 --llama"},
         mixinStandardHelpOptions = true)

@@ -15,7 +15,6 @@ import dev.smezo.train.Demonstrations;
 import dev.smezo.train.EncodedExample;
 import dev.smezo.train.Evaluator;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,12 +78,10 @@ final class EvalCommand implements Callable<Integer> {
             String context = Demonstrations.context(splits.train(), shots, seed);
             List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), context, maxLength);
             ForwardShape shape = CandidateBatch.shapeFor(test, batch, false);
-            Map<ForwardShape, Forward> graphs = new HashMap<>();
             Progress progress = new Progress("eval", test.size());
             int[] done = {0};
             Evaluator.Result r;
             try (Forward f = new Forward(m.config(), w.plain(), backend, shape)) {
-                graphs.put(shape, f);
                 r = Evaluator.evaluate((b, s) -> {
                     f.run(b);
                     done[0] += batch;

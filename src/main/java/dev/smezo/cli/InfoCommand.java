@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "info",
         description = {
-            "Describe a GGUF model: architecture, hyperparameters, tensors (type, shape), parameter",
-            "count, and the memory a training run of --batch sequences of --seq tokens needs: the",
-            "weights once plus one forward's compute buffer (planned by ggml's graph allocator).",
+            "Describe a GGUF model: architecture, hyperparameters, tensors (type, shape), parameter count, and "
+                    + "the memory a training run of --batch sequences of --seq tokens needs: the weights once plus one "
+                    + "forward's compute buffer (planned by ggml's graph allocator).",
             "",
             "Example:  smezo info model.gguf --batch 16 --seq 128"},
         mixinStandardHelpOptions = true)

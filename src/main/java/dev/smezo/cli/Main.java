@@ -14,10 +14,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-            "Fine-tune GGUF language models with Sparse MeZO (arXiv 2402.15751): a zeroth-order",
-            "optimizer that needs two forward passes per step and no backpropagation, so training",
-            "costs what inference costs. ggml underneath, CPU everywhere.",
-            ""},
+            "Fine-tune GGUF language models with Sparse MeZO (arXiv 2402.15751): a zeroth-order optimizer "
+                    + "that needs two forward passes per step and no backpropagation, so training costs what "
+                    + "inference costs. ggml underneath, CPU everywhere.",
+            "",
+            "Start with `smezo demo`; then `smezo tasks`, `smezo eval`, `smezo train`."},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {
@@ -52,6 +53,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Errors());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(100);
         cl.setUsageHelpAutoWidth(true);
         return cl;
     }

@@ -31,10 +31,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Progress[] progress = {null};
-        long steps = Replay.toFile(base, trajectory, output, threads.resolve(), done -> {
-            if (progress[0] == null) progress[0] = new Progress("replay", Math.max(1, done));
-        });
+        long total = dev.smezo.train.Trajectory.read(trajectory).steps().size();
+        Progress progress = new Progress("replay", total);
+        long steps = Replay.toFile(base, trajectory, output, threads.resolve(), done -> progress.update(done, ""));
         System.err.println("replayed " + steps + " steps onto " + base + " -> " + output);
         return Main.EXIT_OK;
     }

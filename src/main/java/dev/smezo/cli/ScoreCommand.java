@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "score",
         description = {
-            "Tokenize a text with the model's own tokenizer (llama.cpp's) and report its mean",
-            "log-likelihood per predicted token and its perplexity, from smezo's forward pass.",
-            "Texts longer than --window tokens are scored in windows that overlap by one token.",
+            "Tokenize a text with the model's own tokenizer (llama.cpp's) and report its mean log-likelihood per "
+                    + "predicted token and its perplexity, from smezo's forward pass. Texts longer than --window "
+                    + "tokens are scored in windows that overlap by one token.",
             "",
             "Example:  smezo score model.gguf --text 'Once upon a time, there was a little girl.'"},
         mixinStandardHelpOptions = true)

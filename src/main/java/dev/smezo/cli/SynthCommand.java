@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "synth",
         description = {
-            "Write a random-weight GGUF of the llama architecture that llama.cpp loads: tiny shapes",
-            "for tests, or a real LLaMA shape (models/llama-shapes.tsv) with as many layers as you like.",
+            "Write a random-weight GGUF of the llama architecture that llama.cpp loads: tiny shapes for tests, "
+                    + "or a real LLaMA shape (models/llama-shapes.tsv) with as many layers as you like.",
             "",
             "Examples:",
             "  smezo synth --shape tiny -o tiny.gguf",

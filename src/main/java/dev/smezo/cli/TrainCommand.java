@@ -28,9 +28,9 @@ import picocli.CommandLine.Parameters;
                     + "1,000 train / 500 dev / 1,000 test examples) with S-MeZO's sparsity 0.8.",
             "",
             "Examples:",
-            "  smezo train llama-7b-f16.gguf --task rte --lr 1e-6 --steps 20000 --out runs/rte",
-            "  smezo train ../shared/models/stories260K.gguf --task tinystories-sentiment --lr 2e-3 --steps 400",
-            "  smezo train MODEL --resume runs/rte          (continue a stopped run, bit for bit)"},
+            "  smezo train llama-7b-f16.gguf --task rte --lr 1e-6 --out runs/rte",
+            "  smezo train stories260K.gguf --task tinystories-feelings --lr 3e-4 --steps 300",
+            "  smezo train MODEL --resume runs/rte      (continue a stopped run, bit for bit)"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Base GGUF model (llama architecture; F32/F16/BF16 tensors train).")
