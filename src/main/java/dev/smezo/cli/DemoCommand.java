@@ -1,10 +1,8 @@
 package dev.smezo.cli;
 
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
-import dev.smezo.model.Weights;
 import dev.smezo.perturb.Method;
 import dev.smezo.train.Evaluator;
 import dev.smezo.train.MetricsLog;
@@ -117,31 +115,17 @@ final class DemoCommand implements Callable<Integer> {
         return p;
     }
 
-    /** ../shared beside the repository: from the launcher's home, or from the working directory. */
     static Path findStories() {
-        for (String base : new String[] {System.getProperty("smezo.home"), "."}) {
-            if (base == null) continue;
-            Path p = Path.of(base).resolve("../shared/models/stories260K.gguf").normalize();
-            if (Files.isRegularFile(p)) return p;
-        }
-        return null;
+        Path p = DataOption.shared("models/stories260K.gguf");
+        return Files.isRegularFile(p) ? p : null;
     }
 
     static Path dataDir() {
-        String home = System.getProperty("smezo.home");
-        return Path.of(home != null ? home : ".").resolve("../shared/data/superglue").normalize();
+        return DataOption.shared("data/superglue");
     }
 
     private static Path synthesize(Path file) throws Exception {
-        Synth s = new Synth(ModelShape.named("tiny"), GgmlType.F32, false, 1);
-        GgufWriter w = new GgufWriter();
-        w.putAll(s.metadata());
-        Map<String, Weights.TensorSpec> specs = new HashMap<>();
-        for (Weights.TensorSpec spec : s.tensors()) {
-            w.addTensor(spec.name(), spec.type(), spec.ne());
-            specs.put(spec.name(), spec);
-        }
-        w.write(file, (info, dst) -> s.fill(specs.get(info.name()), dst));
+        new Synth(ModelShape.named("tiny"), GgmlType.F32, false, 1).write(file, null);
         return file;
     }
 

@@ -40,8 +40,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Built-in task or task JSON file.")
     String task;
 
-    @Option(names = "--data", description = "Directory of the built-in tasks' files (default: ../shared/data/superglue).")
-    Path data;
+    @picocli.CommandLine.Mixin
+    DataOption data;
 
     @Option(names = "--shots", defaultValue = "0", description = "In-context demonstrations from the train split (default: ${DEFAULT-VALUE}).")
     int shots;
@@ -67,7 +67,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Task t = Tasks.byName(task);
-        Path dataDir = data != null ? data : Path.of("..", "shared", "data", "superglue");
+        Path dataDir = data.resolve();
         Splits splits = Splits.sample(t, dataDir, seed, shots > 0 ? 1000 : 0, 0, nTest);
         System.err.println(splits.note());
         long started = System.nanoTime();

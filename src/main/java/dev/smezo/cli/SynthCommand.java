@@ -1,16 +1,11 @@
 package dev.smezo.cli;
 
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
-import dev.smezo.model.Weights;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,21 +50,9 @@ final class SynthCommand implements Callable<Integer> {
         if (vocab != null) s = s.withVocab(vocab);
         GgmlType t = parseType(type);
         Synth synth = new Synth(s, t, tied, seed);
-        GgufWriter w = new GgufWriter();
-        w.putAll(synth.metadata());
-        Map<String, Weights.TensorSpec> specs = new HashMap<>();
-        long totalBytes = 0;
-        for (Weights.TensorSpec spec : synth.tensors()) {
-            w.addTensor(spec.name(), spec.type(), spec.ne());
-            specs.put(spec.name(), spec);
-            totalBytes += spec.type().bytes(spec.ne());
-        }
+        long totalBytes = synth.tensorBytes();
         Progress progress = new Progress("synth", totalBytes);
-        AtomicLong done = new AtomicLong();
-        w.write(output, (info, dst) -> {
-            synth.fill(specs.get(info.name()), dst);
-            progress.update(done.addAndGet(dst.byteSize()), info.name());
-        });
+        synth.write(output, done -> progress.update(done, ""));
         System.err.printf(Locale.ROOT, "wrote %s: shape %s, %d layers, %s, %,d parameters, %.1f MiB%n",
                 output, s.name(), s.nLayer(), t.ggmlName(), s.parameters(tied), totalBytes / 1048576.0);
         return Main.EXIT_OK;

@@ -22,8 +22,8 @@ final class TasksCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "A task to show.")
     String task;
 
-    @Option(names = "--data", description = "Directory of the built-in tasks' files (default: ../shared/data/superglue).")
-    Path data;
+    @picocli.CommandLine.Mixin
+    DataOption data;
 
     @Option(names = "--examples", defaultValue = "1", description = "How many examples to render (default: ${DEFAULT-VALUE}).")
     int examples;
@@ -39,7 +39,7 @@ final class TasksCommand implements Callable<Integer> {
         }
         Task t = Tasks.byName(task);
         out.println(t.describe());
-        Path dataDir = data != null ? data : Path.of("..", "shared", "data", "superglue");
+        Path dataDir = data.resolve();
         Split split = t.has(Split.TRAIN) ? Split.TRAIN : Split.VALIDATION;
         List<Example> ex = t.load(split, dataDir);
         for (int i = 0; i < Math.min(examples, ex.size()); i++) {

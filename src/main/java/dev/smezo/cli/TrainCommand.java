@@ -39,8 +39,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "Built-in task (see `smezo tasks`) or a task JSON file.")
     String task;
 
-    @Option(names = "--data", description = "Directory of the built-in tasks' files (default: ../shared/data/superglue).")
-    Path data;
+    @picocli.CommandLine.Mixin
+    DataOption data;
 
     @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo or rmezo (default: ${DEFAULT-VALUE}).")
     String method;
@@ -133,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             runDir = out != null ? out : Path.of("runs", config.task().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
                     + m.name().toLowerCase(Locale.ROOT) + "-s" + seed);
         }
-        Path dataDir = data != null ? data : Path.of("..", "shared", "data", "superglue");
+        Path dataDir = data.resolve();
         System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %g, eps %g, batch %d, %d steps, "
                         + "seed %d, %d threads -> %s%n", model, config.task(), config.method().name().toLowerCase(Locale.ROOT),
                 config.sparsity(), config.lr(), config.eps(), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);

@@ -166,6 +166,33 @@ public final class Synth {
         return z ^ (z >>> 31);
     }
 
+    /**
+     * Writes the model as a GGUF (atomically); {@code progress} hears the bytes written so far
+     * after each tensor (may be null).
+     */
+    public void write(java.nio.file.Path out, java.util.function.LongConsumer progress) throws java.io.IOException {
+        dev.smezo.gguf.GgufWriter w = new dev.smezo.gguf.GgufWriter();
+        w.putAll(metadata());
+        Map<String, Weights.TensorSpec> specs = new java.util.HashMap<>();
+        for (Weights.TensorSpec t : tensors()) {
+            w.addTensor(t.name(), t.type(), t.ne());
+            specs.put(t.name(), t);
+        }
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        w.write(out, (info, dst) -> {
+            fill(specs.get(info.name()), dst);
+            long d = done.addAndGet(dst.byteSize());
+            if (progress != null) progress.accept(d);
+        });
+    }
+
+    /** Bytes of tensor data in a model of this shape and type. */
+    public long tensorBytes() {
+        long n = 0;
+        for (Weights.TensorSpec t : tensors()) n += t.type().bytes(t.ne());
+        return n;
+    }
+
     /** Fills every tensor of in-memory weights (for shapes too large for the disk). */
     public void fill(Weights w) {
         for (Weights.TensorSpec s : tensors()) fill(s, w.data(w.get(s.name())));

@@ -21,6 +21,28 @@ final class Generators {
 
     private Generators() {}
 
+    /**
+     * The records of a generated split: the field maps shuffled (Fisher-Yates with the generator's
+     * own Random, so the order is part of the seed's output) and numbered: ids "train-0", ... and
+     * 1-based line numbers for error messages.
+     */
+    static List<Record> shuffleAndNumber(List<Map<String, Object>> made, java.util.Random random, Split split,
+                                         String source) {
+        List<Map<String, Object>> fields = new java.util.ArrayList<>(made);
+        for (int i = fields.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Map<String, Object> t = fields.get(i);
+            fields.set(i, fields.get(j));
+            fields.set(j, t);
+        }
+        List<Record> out = new java.util.ArrayList<>(fields.size());
+        for (int i = 0; i < fields.size(); i++) {
+            String id = split.name().toLowerCase() + "-" + i;
+            out.add(new Record(source, i + 1, id, id, fields.get(i)));
+        }
+        return out;
+    }
+
     static List<Record> generate(Source.Generated g, Split split) {
         Generator gen = BY_NAME.get(g.generator());
         if (gen == null) {

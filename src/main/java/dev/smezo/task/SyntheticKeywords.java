@@ -29,7 +29,7 @@ final class SyntheticKeywords {
         List<String> classX = words.subList(0, 8), classY = words.subList(8, 16), filler = words.subList(16, 60);
         Random r = new Random(seed + split.ordinal() * 0x9E3779B97F4A7C15L);
         String source = "generated:" + NAME + "/" + split.name().toLowerCase();
-        List<Record> out = new ArrayList<>(count);
+        List<Map<String, Object>> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             boolean x = i % 2 == 0;
             StringBuilder text = new StringBuilder();
@@ -39,19 +39,8 @@ final class SyntheticKeywords {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("text", text.toString());
             f.put("label", x ? "x" : "y");
-            out.add(new Record(source, 0, "", "", f));
+            out.add(f);
         }
-        for (int i = out.size() - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            Record t = out.get(i);
-            out.set(i, out.get(j));
-            out.set(j, t);
-        }
-        List<Record> numbered = new ArrayList<>(count);
-        for (int i = 0; i < out.size(); i++) {
-            String id = split.name().toLowerCase() + "-" + i;
-            numbered.add(new Record(source, i + 1, id, id, out.get(i).fields()));
-        }
-        return numbered;
+        return Generators.shuffleAndNumber(out, r, split, source);
     }
 }

@@ -72,18 +72,7 @@ final class TinyStoriesFeelings {
             f.put("label", positive ? "positive" : "negative");
             made.add(f);
         }
-        for (int i = made.size() - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            Map<String, Object> t = made.get(i);
-            made.set(i, made.get(j));
-            made.set(j, t);
-        }
-        List<Record> out = new ArrayList<>(made.size());
-        for (int i = 0; i < made.size(); i++) {
-            String id = split.name().toLowerCase() + "-" + i;
-            out.add(new Record(source, i + 1, id, id, made.get(i)));
-        }
-        return out;
+        return Generators.shuffleAndNumber(made, r, split, source);
     }
 
     private static <T> T pick(Random random, List<T> list) {

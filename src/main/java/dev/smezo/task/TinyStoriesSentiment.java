@@ -90,7 +90,7 @@ final class TinyStoriesSentiment {
         Random random = new Random(seed + split.ordinal() * 0x9E3779B97F4A7C15L);
         String source = "generated:" + NAME + "/" + split.name().toLowerCase();
         Set<String> seen = new HashSet<>();
-        List<Record> out = new ArrayList<>(count);
+        List<Map<String, Object>> out = new ArrayList<>(count);
         int attempts = 0;
         while (out.size() < count) {
             if (++attempts > 100 * count) {
@@ -116,21 +116,10 @@ final class TinyStoriesSentiment {
             fields.put("pronoun", c.pronoun());
             fields.put("cue", cue);
             fields.put("label", positive ? "positive" : "negative");
-            out.add(new Record(source, 0, "", "", fields));
+            out.add(fields);
         }
-        // Fisher-Yates with the same Random, so positive and negative records are interleaved at random.
-        for (int i = out.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            Record t = out.get(i);
-            out.set(i, out.get(j));
-            out.set(j, t);
-        }
-        List<Record> numbered = new ArrayList<>(out.size());
-        for (int i = 0; i < out.size(); i++) {
-            String id = split.name().toLowerCase() + "-" + i;
-            numbered.add(new Record(source, i + 1, id, id, out.get(i).fields()));
-        }
-        return numbered;
+        // Shuffled with the same Random, so positive and negative records are interleaved at random.
+        return Generators.shuffleAndNumber(out, random, split, source);
     }
 
     private static String fill(String text, String who, String whose, String kind, String cue, String filler) {

@@ -3,16 +3,12 @@ package dev.smezo.testing;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
-import dev.smezo.model.Weights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Models for tests: the shared stories260K (skipping when absent) and synthesized GGUFs. */
 public final class TestModels {
@@ -34,16 +30,8 @@ public final class TestModels {
     public static Path synth(Path dir, String shape, int layers, GgmlType type, boolean tied, long seed) {
         Path out = dir.resolve(shape + "-" + layers + "l-" + type.ggmlName() + (tied ? "-tied" : "") + "-" + seed + ".gguf");
         if (Files.isRegularFile(out)) return out;
-        Synth s = new Synth(ModelShape.named(shape).withLayers(layers), type, tied, seed);
-        GgufWriter w = new GgufWriter();
-        w.putAll(s.metadata());
-        Map<String, Weights.TensorSpec> specs = new HashMap<>();
-        for (Weights.TensorSpec t : s.tensors()) {
-            w.addTensor(t.name(), t.type(), t.ne());
-            specs.put(t.name(), t);
-        }
         try {
-            w.write(out, (info, dst) -> s.fill(specs.get(info.name()), dst));
+            new Synth(ModelShape.named(shape).withLayers(layers), type, tied, seed).write(out, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

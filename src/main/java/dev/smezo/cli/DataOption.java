@@ -1,0 +1,27 @@
+package dev.smezo.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --data}: where the built-in tasks' files live (../shared/data/superglue beside the repository by default). */
+final class DataOption {
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Directory of the built-in tasks' files (default: ../shared/data/superglue beside the repository).")
+    Path data;
+
+    Path resolve() {
+        if (data != null) return data;
+        return shared("data/superglue");
+    }
+
+    /** {@code ../shared/REL} beside the repository: from the launcher's home, else from the working directory. */
+    static Path shared(String rel) {
+        String home = System.getProperty("smezo.home");
+        if (home != null) {
+            Path p = Path.of(home).resolve("../shared").resolve(rel).normalize();
+            if (Files.exists(p)) return p;
+        }
+        return Path.of("..", "shared").resolve(rel).normalize();
+    }
+}
