@@ -45,10 +45,16 @@ public final class Evaluator {
             CandidateBatch cb = new CandidateBatch(part, false);
             double[][] scores = cb.meanLogProbs(logits.of(cb.batch(), shape), nVocab);
             for (int i = 0; i < part.size(); i++) {
+                int label = part.get(i).label();
+                if (!TaskObjective.finite(scores[i], -1)) {
+                    // A broken model (NaN weights, overflow): a wrong prediction and a NaN loss, not a crash.
+                    predicted[start + i] = (label + 1) % scores[i].length;
+                    lossSum = Double.NaN;
+                    continue;
+                }
                 predicted[start + i] = Metrics.predict(scores[i]);
                 lossSum += task.loss() == LossKind.CLASSIFICATION
-                        ? Metrics.classificationLoss(scores[i], part.get(i).label())
-                        : -scores[i][part.get(i).label()];
+                        ? Metrics.classificationLoss(scores[i], label) : -scores[i][label];
             }
         }
         List<dev.smezo.task.Example> plain = new ArrayList<>(examples.size());

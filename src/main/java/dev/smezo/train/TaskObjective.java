@@ -42,8 +42,16 @@ public final class TaskObjective implements Objective {
         List<EncodedExample> ex = batch.examples();
         for (int i = 0; i < ex.size(); i++) {
             int label = ex.get(i).label();
+            if (!finite(scores[i], kind == LossKind.CLASSIFICATION ? -1 : label)) return Double.NaN; // the step is skipped
             sum += kind == LossKind.CLASSIFICATION ? Metrics.classificationLoss(scores[i], label) : -scores[i][label];
         }
         return sum / ex.size();
+    }
+
+    /** Are the scores the loss reads finite (all of them, or just {@code only} when >= 0)? */
+    static boolean finite(double[] scores, int only) {
+        if (only >= 0) return Double.isFinite(scores[only]);
+        for (double s : scores) if (!Double.isFinite(s)) return false;
+        return true;
     }
 }

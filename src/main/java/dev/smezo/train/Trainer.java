@@ -246,11 +246,11 @@ public final class Trainer {
             m.put("type", "eval");
             m.put("step", stepsDone);
             if (d != null) {
-                m.put("dev_loss", d.loss());
+                m.put("dev_loss", Trajectory.finiteOrNull(d.loss()));
                 for (var e : d.metrics().entrySet()) m.put("dev_" + e.getKey(), e.getValue());
             }
             if (t != null) {
-                m.put("test_loss", t.loss());
+                m.put("test_loss", Trajectory.finiteOrNull(t.loss()));
                 for (var e : t.metrics().entrySet()) m.put("test_" + e.getKey(), e.getValue());
             }
             m.put("trained_fraction", fraction);
