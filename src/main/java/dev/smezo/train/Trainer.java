@@ -242,6 +242,9 @@ public final class Trainer {
             Evaluator.Result d = dev.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, dev, config.batch());
             Evaluator.Result t = test.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, test, config.batch());
             double fraction = trainables.realizedFraction(model.weights());
+            double[] perTensor = trainables.realizedFractions(model.weights());
+            Map<String, Object> fractions = new LinkedHashMap<>();
+            for (int i = 0; i < perTensor.length; i++) fractions.put(trainables.trained().get(i).entry().name(), perTensor[i]);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "eval");
             m.put("step", stepsDone);
@@ -254,6 +257,7 @@ public final class Trainer {
                 for (var e : t.metrics().entrySet()) m.put("test_" + e.getKey(), e.getValue());
             }
             m.put("trained_fraction", fraction);
+            m.put("trained_fraction_per_tensor", fractions);
             metrics.write(m);
             history.add(m);
             boolean improved = track(m);
