@@ -12,7 +12,7 @@ import java.util.Map;
  * drawn from the metrics records. Plain SVG 1.1, viewable in any browser, no dependencies.
  */
 public final class Plot {
-    private static final int W = 900, H = 360, PANEL = 400, PAD = 50;
+    private static final int W = 960, H = 360, PANEL = 400, PAD = 60;
 
     /** A named series of (step, value) points with a colour. */
     public record Series(String name, String colour, List<double[]> points) {}
