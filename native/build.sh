@@ -10,7 +10,11 @@
 # CMake options, the patches and this script, so a rebuild with nothing changed takes seconds.
 #
 # Environment:
-#   SMEZO_CUDA=1        also build ggml's CUDA backend (needs nvcc and cuBLAS; sm_${SMEZO_CUDA_ARCH:-90})
+#   SMEZO_CUDA=1        also build ggml's CUDA backend (needs nvcc and cuBLAS; sm_${SMEZO_CUDA_ARCH:-90}), patched by
+#                       native/patches/*.patch, and libsmezo_cuda (native/cuda); without SMEZO_TOOLS it builds
+#                       only ggml and libllama (no tools, examples or common), and no FlashAttention kernels
+#                       unless SMEZO_CUDA_FA=1 (smezo's graphs do not use them; they are most of the build time)
+#   SMEZO_CMAKE_EXTRA   extra CMake arguments, word-split (e.g. cuBLAS or libcuda paths on an unusual install)
 #   SMEZO_TOOLS="..."   extra llama.cpp targets to build (benchmarks use llama-perplexity, llama-finetune)
 #   SMEZO_JOBS=N        parallel build jobs (default: nproc)
 set -euo pipefail
@@ -60,9 +64,13 @@ CMAKE_OPTS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_OPENSSL=OF
   -DGGML_NATIVE=ON -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON "-DCMAKE_INSTALL_RPATH=\$ORIGIN")
 PATCHES=()
 if [[ "$CUDA" == 1 ]]; then
-  CMAKE_OPTS+=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$CUDA_ARCH")
+  CMAKE_OPTS+=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$CUDA_ARCH" -DGGML_CUDA_NCCL=OFF)
+  [[ "${SMEZO_CUDA_FA:-0}" == 1 ]] || CMAKE_OPTS+=(-DGGML_CUDA_FA=OFF)
+  [[ -n "${SMEZO_TOOLS:-}" ]] || CMAKE_OPTS+=(-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_COMMON=OFF)
   PATCHES=("$HERE"/patches/*.patch)
 fi
+# shellcheck disable=SC2206
+[[ -n "${SMEZO_CMAKE_EXTRA:-}" ]] && CMAKE_OPTS+=(${SMEZO_CMAKE_EXTRA})
 KEY="$( { echo "$COMMIT ${CMAKE_OPTS[*]}"; grep -m1 -o 'avx512[a-z]*' /proc/cpuinfo | sort -u; \
           for p in "${PATCHES[@]}"; do [[ -f "$p" ]] && cat "$p"; done; } | sha256sum | cut -c1-16)"
 BUILD="$CACHE/build-$KEY"
@@ -74,7 +82,15 @@ if [[ ! -f "$BUILD/.configured" ]]; then
   TREE="$SRC"
   if [[ ${#PATCHES[@]} -gt 0 && -f "${PATCHES[0]}" ]]; then
     TREE="$BUILD/src"; cp -a "$SRC" "$TREE"
-    for p in "${PATCHES[@]}"; do log "applying $(basename "$p")"; git -C "$TREE" apply "$p"; done
+    # The ceiling keeps git from taking an enclosing repository (the cache may live inside one) for the
+    # tree's: paths in the patch are relative to the tree.
+    for p in "${PATCHES[@]}"; do
+      log "applying $(basename "$p")"
+      (cd "$TREE" && GIT_CEILING_DIRECTORIES="$(dirname "$TREE")" git apply "$p") || die "patch $(basename "$p") does not apply"
+    done
+    if [[ "$CUDA" == 1 ]]; then
+      grep -q "smezo patch" "$TREE/ggml/src/ggml-cuda/ggml-cuda.cu" || die "the ggml-cuda patch did not take"
+    fi
   fi
   cmake -S "$TREE" -B "$BUILD" "${CMAKE_OPTS[@]}" >"$BUILD/configure.log" 2>&1 \
     || { tail -30 "$BUILD/configure.log" >&2; die "cmake configure failed (log: $BUILD/configure.log)"; }
@@ -103,15 +119,36 @@ if [[ ! -f "$SMEZO_SO" ]]; then
   mv "$SMEZO_SO.tmp.$$" "$SMEZO_SO"
 fi
 
+# 3b. libsmezo_cuda: the CUDA twins of libsmezo's ops, registered with the patched ggml-cuda. Its own
+# flags: --fmad=false and no fast math (the ops must equal libsmezo bit for bit; ggml-cuda itself is
+# built with --use_fast_math), the shared cudart (the one ggml-cuda uses).
+if [[ "$CUDA" == 1 ]]; then
+  CU_SRCS=("$HERE"/cuda/*.cu)
+  CU_KEY="$( { cat "${CU_SRCS[@]}" "$HERE"/cuda/*.h "$HERE"/cuda/*.cuh; echo "$SMEZO_KEY $CUDA_ARCH"; } | sha256sum | cut -c1-16)"
+  SMEZO_CUDA_SO="$CACHE/libsmezo_cuda-$CU_KEY.so"
+  if [[ ! -f "$SMEZO_CUDA_SO" ]]; then
+    log "compiling libsmezo_cuda (sm_$CUDA_ARCH)"
+    LINKDIR="$(mktemp -d)"; ln -s "$SMEZO_SO" "$LINKDIR/libsmezo.so"   # DT_NEEDED libsmezo.so, found by $ORIGIN
+    nvcc -O3 -std=c++17 -arch="sm_$CUDA_ARCH" --fmad=false -cudart shared -Xcompiler -fPIC,-Wall -shared \
+        -I"$HERE/src" -I"$HERE/cuda" -I"$BUILD/src/ggml/include" -o "$SMEZO_CUDA_SO.tmp.$$" "${CU_SRCS[@]}" \
+        -L"$LIBDIR" -lggml-cuda -lggml-base -L"$LINKDIR" -lsmezo -Xlinker -rpath -Xlinker '$ORIGIN' \
+      || { rm -rf "$LINKDIR"; die "libsmezo_cuda failed to compile"; }
+    rm -rf "$LINKDIR"
+    mv "$SMEZO_CUDA_SO.tmp.$$" "$SMEZO_CUDA_SO"
+  fi
+fi
+
 # 4. Collect the libraries (real files, soname names) for the jar.
 rm -rf "$OUT"; mkdir -p "$OUT"
-for lib in libggml-base libggml-cpu libggml libllama; do
+LIBS=(libggml-base libggml-cpu libggml libllama)
+[[ "$CUDA" == 1 ]] && LIBS+=(libggml-cuda)
+for lib in "${LIBS[@]}"; do
   f="$(ls "$LIBDIR/$lib.so".* 2>/dev/null | head -1 || true)"; [[ -n "$f" ]] || f="$LIBDIR/$lib.so"
   [[ -f "$f" ]] || die "missing $lib.so in $LIBDIR"
   soname="$(objdump -p "$f" | awk '/SONAME/{print $2}')"; cp -L "$f" "$OUT/${soname:-$lib.so}"
 done
-[[ "$CUDA" == 1 ]] && cp -L "$LIBDIR"/libggml-cuda.so* "$OUT/" 2>/dev/null || true
 cp "$SMEZO_SO" "$OUT/libsmezo.so"
+[[ "$CUDA" == 1 ]] && cp "$SMEZO_CUDA_SO" "$OUT/libsmezo_cuda.so"
 ls "$OUT" > "$OUT/libraries.txt"
 echo "$LIBDIR" > "$OUT/build-dir.txt"
 log "native libraries ready in $OUT"

@@ -1227,4 +1227,80 @@ public final class ggml_h {
         return ggml_gallocr_get_buffer_size$.ADDR;
     }
 
+    private static final class ggml_backend_buft_get_alignment$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_backend_buft_get_alignment");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code size_t ggml_backend_buft_get_alignment(ggml_backend_buffer_type_t buft);} */
+    public static long ggml_backend_buft_get_alignment(MemorySegment buft) {
+        try {
+            return (long) ggml_backend_buft_get_alignment$.HANDLE.invokeExact(buft);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_backend_buft_get_alignment", t);
+        }
+    }
+
+    public static MemorySegment ggml_backend_buft_get_alignment$address() {
+        return ggml_backend_buft_get_alignment$.ADDR;
+    }
+
+    private static final class ggml_backend_buft_name$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_backend_buft_name");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code const char * ggml_backend_buft_name(ggml_backend_buffer_type_t buft);} */
+    public static MemorySegment ggml_backend_buft_name(MemorySegment buft) {
+        try {
+            return (MemorySegment) ggml_backend_buft_name$.HANDLE.invokeExact(buft);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_backend_buft_name", t);
+        }
+    }
+
+    public static MemorySegment ggml_backend_buft_name$address() {
+        return ggml_backend_buft_name$.ADDR;
+    }
+
+    private static final class ggml_backend_alloc_ctx_tensors_from_buft$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_backend_alloc_ctx_tensors_from_buft");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct ggml_backend_buffer * ggml_backend_alloc_ctx_tensors_from_buft(struct ggml_context * ctx, ggml_backend_buffer_type_t buft);} */
+    public static MemorySegment ggml_backend_alloc_ctx_tensors_from_buft(MemorySegment ctx, MemorySegment buft) {
+        try {
+            return (MemorySegment) ggml_backend_alloc_ctx_tensors_from_buft$.HANDLE.invokeExact(ctx, buft);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_backend_alloc_ctx_tensors_from_buft", t);
+        }
+    }
+
+    public static MemorySegment ggml_backend_alloc_ctx_tensors_from_buft$address() {
+        return ggml_backend_alloc_ctx_tensors_from_buft$.ADDR;
+    }
+
+    private static final class ggml_backend_synchronize$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_backend_synchronize");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code void ggml_backend_synchronize(ggml_backend_t backend);} */
+    public static void ggml_backend_synchronize(MemorySegment backend) {
+        try {
+            ggml_backend_synchronize$.HANDLE.invokeExact(backend);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_backend_synchronize", t);
+        }
+    }
+
+    public static MemorySegment ggml_backend_synchronize$address() {
+        return ggml_backend_synchronize$.ADDR;
+    }
+
 }

@@ -33,7 +33,7 @@ public final class NativeLibraries {
 
     private static volatile Loaded loaded;
 
-    private record Loaded(Path dir, SymbolLookup lookup) {}
+    private record Loaded(Path dir, SymbolLookup lookup, List<String> optional) {}
 
     private NativeLibraries() {}
 
@@ -45,6 +45,33 @@ public final class NativeLibraries {
     /** The directory the libraries were loaded from. */
     public static Path directory() {
         return load().dir;
+    }
+
+    /**
+     * Loads an optional library of the same directory (after the required ones) and adds its symbols to
+     * {@link #lookup()}: libggml-cuda.so and libsmezo_cuda.so exist only in a CUDA build. Idempotent.
+     *
+     * @return false when the directory holds no such library
+     * @throws NativeLibraryException when it is there but cannot be loaded (a missing CUDA runtime, say)
+     */
+    public static boolean loadOptional(String name) {
+        synchronized (NativeLibraries.class) {
+            Loaded l = load();
+            if (l.optional.contains(name)) return true;
+            Path lib = resolve(l.dir, name);
+            if (lib == null) return false;
+            SymbolLookup one;
+            try {
+                one = SymbolLookup.libraryLookup(lib, Arena.global());
+            } catch (IllegalArgumentException e) {
+                throw new NativeLibraryException("cannot load " + lib + ": " + e.getMessage()
+                        + " (are its dependencies, e.g. the CUDA runtime, on the library path?)");
+            }
+            List<String> optional = new java.util.ArrayList<>(l.optional);
+            optional.add(name);
+            loaded = new Loaded(l.dir, l.lookup.or(one), List.copyOf(optional));
+            return true;
+        }
     }
 
     private static Loaded load() {
@@ -73,7 +100,7 @@ public final class NativeLibraries {
             SymbolLookup one = SymbolLookup.libraryLookup(lib, global);
             lookup = lookup == null ? one : lookup.or(one);
         }
-        return new Loaded(dir, lookup);
+        return new Loaded(dir, lookup, List.of());
     }
 
     /** A library by its plain name or by a versioned soname (libggml.so.0, libllama.so.0...). */
