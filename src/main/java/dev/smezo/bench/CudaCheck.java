@@ -31,9 +31,8 @@ import java.util.SplittableRandom;
 /**
  * The Java layer on a CUDA device against the CPU, before the trainer drives CUDA (issue 6): the
  * perturbation op through ggml-cuda bit for bit, forward logits GPU vs CPU, and N S-MeZO steps on
- * both (losses, then the weights). The GPU forward here is a stand-in for {@code Forward} on a
- * {@code Backend}: the same {@link LlamaGraph}, with the perturbation op in front of each trained
- * tensor, on {@link DeviceWeights} and a {@link CudaBackend}.
+ * both (losses, then the weights), with the same {@link PerturbedModel} the trainer uses, over
+ * {@link DeviceWeights} on a {@link CudaBackend}.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -Dsmezo.native.dir=DIR -cp smezo.jar
  * dev.smezo.bench.CudaCheck [--shape tiny] [--layers N] [--vocab N] [--type f16] [--steps 20]
@@ -94,10 +93,10 @@ public final class CudaCheck {
                 Batch batch = Batch.allPositions(tokens);
                 int[] targets = new int[batch.outputs()];
                 for (int i = 0; i < targets.length; i++) targets[i] = tokens[i / len][(i + 1) % len];
-                try (GpuModel gpuModel = new GpuModel(config, dg, tr, gpu, fs)) {
+                try (PerturbedModel gpuModel = new PerturbedModel(config, dg, tr, gpu)) {
                     forwardChecks(cpuModel, gpuModel, batch, fs, config.nVocab());
                     trainChecks(cpuModel, gpuModel, batch, fs, targets, config.nVocab(), steps, dg, wc, tr);
-                    System.out.println("compute_buffer_bytes " + gpuModel.compute.bytes());
+                    System.out.println("compute_buffer_bytes " + gpuModel.computeBytes());
                     System.out.println("device_used_bytes " + gpu.memory().used());
                 }
             }
@@ -113,7 +112,7 @@ public final class CudaCheck {
             try (GraphBuilder g = new GraphBuilder(8, 8)) {
                 Tensor params = g.input("p", GgmlType.I32, 8);
                 Tensor w = dg.tensor(e.name());
-                Tensor out = g.output(g.custom(w.type(), w.shape(), new Tensor[] {w, params}, NativeKernels.perturbOp(), t.cfg()));
+                Tensor out = g.output(g.custom(w.type(), w.shape(), new Tensor[] {w, params, params}, NativeKernels.perturbOp(), t.cfg()));
                 MemorySegment graph = g.graph(out);
                 try (ComputeBuffer cb = new ComputeBuffer(gpu.bufferType())) {
                     cb.reserve(graph);
@@ -132,10 +131,10 @@ public final class CudaCheck {
         System.out.println("op_checks " + tr.trained().size());
     }
 
-    private static void forwardChecks(PerturbedModel cpu, GpuModel gpu, Batch b, ForwardShape fs, int nVocab) {
+    private static void forwardChecks(PerturbedModel cpu, PerturbedModel gpu, Batch b, ForwardShape fs, int nVocab) {
         for (float c : new float[] {0f, 1e-3f, -1e-3f}) {
             float[] a = copy(cpu.logits(b, fs, 99, c), b.outputs() * nVocab);
-            float[] g = gpu.logits(b, 99, c);
+            float[] g = copy(gpu.logits(b, fs, 99, c), b.outputs() * nVocab);
             double maxAbs = 0, maxDiff = 0;
             int argmaxAgree = 0;
             for (int i = 0; i < a.length; i++) {
@@ -150,7 +149,7 @@ public final class CudaCheck {
         }
     }
 
-    private static void trainChecks(PerturbedModel cpu, GpuModel gpu, Batch b, ForwardShape fs, int[] targets, int nVocab,
+    private static void trainChecks(PerturbedModel cpu, PerturbedModel gpu, Batch b, ForwardShape fs, int[] targets, int nVocab,
                                     int steps, DeviceWeights dg, Weights wc, Trainables tr) {
         final float eps = 1e-3f, lr = 1e-4f;
         double worst = 0;
@@ -163,8 +162,8 @@ public final class CudaCheck {
             float cg = (float) ((cp - cm) / (2 * eps));
             cpu.update(seed, -lr * cg, 0f);
             long t1 = System.nanoTime();
-            double gp = loss(gpu.logits(b, seed, eps), targets, nVocab);
-            double gm = loss(gpu.logits(b, seed, -eps), targets, nVocab);
+            double gp = loss(copy(gpu.logits(b, fs, seed, eps), b.outputs() * nVocab), targets, nVocab);
+            double gm = loss(copy(gpu.logits(b, fs, seed, -eps), b.outputs() * nVocab), targets, nVocab);
             float gg = (float) ((gp - gm) / (2 * eps));
             gpu.update(seed, -lr * gg, 0f);
             long t2 = System.nanoTime();
@@ -215,122 +214,4 @@ public final class CudaCheck {
         return total / targets.length;
     }
 
-    /** The perturbed forward and the update graph on the GPU (what Forward/UpdateGraph will do on a Backend). */
-    static final class GpuModel implements AutoCloseable {
-        final LlamaConfig config;
-        final ForwardShape shape;
-        final CudaBackend be;
-        final GraphBuilder g, ug;
-        final ComputeBuffer compute, ucompute;
-        final LlamaGraph.Inputs in;
-        final Tensor params, logits, uparams;
-        final MemorySegment graph, ugraph;
-        final Arena arena = Arena.ofShared();
-        final MemorySegment tokenBuf, posBuf, maskBuf, outBuf, logitsBuf, paramBuf;
-
-        GpuModel(LlamaConfig config, DeviceWeights w, Trainables tr, CudaBackend be, ForwardShape shape) {
-            this.config = config;
-            this.shape = shape;
-            this.be = be;
-            g = new GraphBuilder(LlamaGraph.tensorBudget(config.nLayer()), 32 + 64 * config.nLayer() + 64);
-            in = LlamaGraph.inputs(g, shape);
-            params = g.input("smezo_params", GgmlType.I32, 8);
-            Map<String, Tensor> perturbed = new HashMap<>();
-            WeightSource src = new WeightSource() {
-                @Override
-                public Tensor weight(GraphBuilder b, String name) {
-                    Tensor t = w.tensor(name);
-                    var trained = tr.find(name);
-                    if (trained.isEmpty()) return t;
-                    return perturbed.computeIfAbsent(name, n -> g.custom(t.type(), t.shape(), new Tensor[] {t, params},
-                            NativeKernels.perturbOp(), trained.get().cfg()));
-                }
-
-                @Override
-                public Tensor embeddingRows(GraphBuilder b, String name, Tensor ids) {
-                    Tensor rows = g.getRows(w.tensor(name), ids);
-                    var trained = tr.find(name);
-                    if (trained.isEmpty()) return rows;
-                    return g.custom(GgmlType.F32, new long[] {rows.ne(0), rows.ne(1)}, new Tensor[] {rows, ids, params},
-                            NativeKernels.perturbRowsOp(), trained.get().cfg());
-                }
-
-                @Override
-                public boolean has(String name) {
-                    return w.has(name);
-                }
-            };
-            logits = LlamaGraph.build(g, config, src, shape, in);
-            graph = g.graph(logits);
-            compute = new ComputeBuffer(be.bufferType());
-            compute.reserve(graph);
-            compute.allocate(graph);
-            int n = tr.trained().size();
-            ug = new GraphBuilder(2 * n + 8, 2 * n + 8);
-            uparams = ug.input("smezo_update_params", GgmlType.I32, 8);
-            Tensor[] ups = new Tensor[n];
-            for (int i = 0; i < n; i++) {
-                Trainables.Trained t = tr.trained().get(i);
-                ups[i] = ug.customInPlace(w.tensor(t.entry().name()), new Tensor[] {uparams}, NativeKernels.updateOp(), t.cfg());
-            }
-            ugraph = ug.graph(ups);
-            ucompute = new ComputeBuffer(be.bufferType());
-            ucompute.reserve(ugraph);
-            ucompute.allocate(ugraph);
-            int tok = shape.tokens();
-            tokenBuf = arena.allocate(4L * tok, 64);
-            posBuf = arena.allocate(4L * tok, 64);
-            maskBuf = arena.allocate(4L * shape.length() * shape.length() * shape.sequences(), 64);
-            outBuf = arena.allocate(4L * shape.outputs(), 64);
-            logitsBuf = arena.allocate(4L * shape.outputs() * config.nVocab(), 64);
-            paramBuf = arena.allocate(NativeKernels.PARAMS_BYTES, 16);
-        }
-
-        /** As Forward.writeInputs (every compute: the allocator reuses the inputs' memory). */
-        float[] logits(Batch batch, long seed, float c) {
-            final int T = shape.length(), B = shape.sequences();
-            for (int s = 0; s < B; s++) {
-                int[] seq = s < batch.sequences().length ? batch.sequences()[s] : new int[0];
-                for (int p = 0; p < T; p++) {
-                    tokenBuf.setAtIndex(ValueLayout.JAVA_INT, (long) s * T + p, p < seq.length ? seq[p] : 0);
-                    posBuf.setAtIndex(ValueLayout.JAVA_INT, (long) s * T + p, p);
-                }
-                long base = (long) s * T * T;
-                for (int q = 0; q < T; q++) {
-                    for (int k = 0; k < T; k++) {
-                        boolean visible = k <= q && (k < seq.length || k == 0);
-                        maskBuf.setAtIndex(ValueLayout.JAVA_FLOAT, base + (long) q * T + k, visible ? 0f : Float.NEGATIVE_INFINITY);
-                    }
-                }
-            }
-            for (int i = 0; i < shape.outputs(); i++) {
-                int row = i < batch.outputs() ? batch.outSequence()[i] * T + batch.outPosition()[i] : 0;
-                outBuf.setAtIndex(ValueLayout.JAVA_INT, i, row);
-            }
-            in.tokens().set(tokenBuf, 0);
-            in.positions().set(posBuf, 0);
-            in.mask().set(maskBuf, 0);
-            in.outIds().set(outBuf, 0);
-            NativeKernels.writeParams(paramBuf, seed, c, 0f);
-            params.set(paramBuf, 0);
-            be.compute(graph);
-            logits.get(logitsBuf, 0);
-            return copy(logitsBuf, batch.outputs() * config.nVocab());
-        }
-
-        void update(long seed, float c, float b) {
-            NativeKernels.writeParams(paramBuf, seed, c, b);
-            uparams.set(paramBuf, 0);
-            be.compute(ugraph);
-        }
-
-        @Override
-        public void close() {
-            ucompute.close();
-            ug.close();
-            compute.close();
-            g.close();
-            arena.close();
-        }
-    }
 }

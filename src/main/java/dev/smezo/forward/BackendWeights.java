@@ -3,6 +3,7 @@ package dev.smezo.forward;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.HostBuffer;
 import dev.smezo.ggml.Tensor;
+import dev.smezo.ggml.WeightTensors;
 import dev.smezo.model.Weights;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
  * that Java owns ({@link Weights#memory()}) through one {@link HostBuffer}: no copy, and in-place
  * updates there are what the next forward reads.
  */
-public final class BackendWeights implements AutoCloseable {
+public final class BackendWeights implements WeightTensors, AutoCloseable {
     private final Weights weights;
     private final GraphBuilder context;
     private final HostBuffer buffer;
@@ -33,10 +34,12 @@ public final class BackendWeights implements AutoCloseable {
         return weights;
     }
 
+    @Override
     public boolean has(String name) {
         return tensors.containsKey(name);
     }
 
+    @Override
     public Tensor tensor(String name) {
         Tensor t = tensors.get(name);
         if (t == null) throw new IllegalArgumentException("no tensor " + name);
@@ -45,22 +48,7 @@ public final class BackendWeights implements AutoCloseable {
 
     /** The weights exactly as stored: what inference and the reference forward use. */
     public WeightSource plain() {
-        return new WeightSource() {
-            @Override
-            public Tensor weight(GraphBuilder g, String name) {
-                return tensor(name);
-            }
-
-            @Override
-            public Tensor embeddingRows(GraphBuilder g, String name, Tensor ids) {
-                return g.getRows(tensor(name), ids);
-            }
-
-            @Override
-            public boolean has(String name) {
-                return BackendWeights.this.has(name);
-            }
-        };
+        return WeightSource.plain(this);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.smezo.forward;
 
+import dev.smezo.ggml.Backend;
 import dev.smezo.ggml.ComputeBuffer;
-import dev.smezo.ggml.CpuBackend;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.Tensor;
 import dev.smezo.model.LlamaConfig;
@@ -16,7 +16,7 @@ import java.lang.foreign.ValueLayout;
 public final class Forward implements AutoCloseable {
     private final LlamaConfig config;
     private final ForwardShape shape;
-    private final CpuBackend backend;
+    private final Backend backend;
     private final GraphBuilder builder;
     private final ComputeBuffer compute;
     private final LlamaGraph.Inputs inputs;
@@ -25,7 +25,7 @@ public final class Forward implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment tokenBuf, posBuf, maskBuf, outBuf, logitsBuf;
 
-    public Forward(LlamaConfig config, WeightSource weights, CpuBackend backend, ForwardShape shape) {
+    public Forward(LlamaConfig config, WeightSource weights, Backend backend, ForwardShape shape) {
         this(config, g -> weights, backend, shape);
     }
 
@@ -34,7 +34,7 @@ public final class Forward implements AutoCloseable {
      *                that add inputs or ops of their own (the perturbed weights do)
      */
     public Forward(LlamaConfig config, java.util.function.Function<GraphBuilder, WeightSource> weights,
-                   CpuBackend backend, ForwardShape shape) {
+                   Backend backend, ForwardShape shape) {
         this.config = config;
         this.shape = shape;
         this.backend = backend;

@@ -49,12 +49,13 @@ public final class LlamaGraph {
         final int nTok = s.tokens(), T = s.length(), B = s.sequences();
         final int hd = c.headDim();
         final float kqScale = (float) (1.0 / Math.sqrt(hd));
-        Tensor ropeFreqs = w.has(ROPE_FREQS) ? w.weight(g, ROPE_FREQS) : null;
+        Tensor ropeFreqs = w.has(ROPE_FREQS) ? w.weight(g, ROPE_FREQS, in.positions()) : null;
 
         Tensor x = w.embeddingRows(g, TOKEN_EMBD, in.tokens());                  // [n_embd, T*B]
         for (int il = 0; il < c.nLayer(); il++) {
             Tensor residual = x;
-            Tensor cur = g.mul(g.rmsNorm(x, c.rmsEps()), w.weight(g, blk(il, "attn_norm")));
+            Tensor normed = g.rmsNorm(x, c.rmsEps());
+            Tensor cur = g.mul(normed, w.weight(g, blk(il, "attn_norm"), normed));
 
             Tensor q = linear(g, w, il, "attn_q", cur);                          // [q_dim, T*B]
             Tensor k = linear(g, w, il, "attn_k", cur);                          // [kv_dim, T*B]
@@ -81,22 +82,24 @@ public final class LlamaGraph {
             }
             Tensor h = g.add(cur, residual);
 
-            cur = g.mul(g.rmsNorm(h, c.rmsEps()), w.weight(g, blk(il, "ffn_norm")));
-            Tensor up = g.mulMat(w.weight(g, blk(il, "ffn_up")), cur);
-            Tensor gate = g.mulMat(w.weight(g, blk(il, "ffn_gate")), cur);
+            normed = g.rmsNorm(h, c.rmsEps());
+            cur = g.mul(normed, w.weight(g, blk(il, "ffn_norm"), normed));
+            Tensor up = g.mulMat(w.weight(g, blk(il, "ffn_up"), cur), cur);
+            Tensor gate = g.mulMat(w.weight(g, blk(il, "ffn_gate"), up), cur);    // after up: one scratch at a time
             cur = g.swigluSplit(gate, up);
-            cur = g.mulMat(w.weight(g, blk(il, "ffn_down")), cur);
+            cur = g.mulMat(w.weight(g, blk(il, "ffn_down"), cur), cur);
             x = g.add(cur, h);
         }
-        x = g.mul(g.rmsNorm(x, c.rmsEps()), w.weight(g, OUTPUT_NORM));
-        Tensor out = w.has(OUTPUT) ? w.weight(g, OUTPUT) : w.weight(g, TOKEN_EMBD);
+        Tensor normed = g.rmsNorm(x, c.rmsEps());
+        x = g.mul(normed, w.weight(g, OUTPUT_NORM, normed));
+        Tensor out = w.weight(g, w.has(OUTPUT) ? OUTPUT : TOKEN_EMBD, x);
         return g.output(g.name(g.mulMat(out, x), "result_output"));               // [n_vocab, n_out]
     }
 
     private static Tensor linear(GraphBuilder g, WeightSource w, int il, String name, Tensor x) {
-        Tensor y = g.mulMat(w.weight(g, blk(il, name)), x);
+        Tensor y = g.mulMat(w.weight(g, blk(il, name), x), x);
         String b = bias(il, name);
-        return w.has(b) ? g.add(y, w.weight(g, b)) : y;
+        return w.has(b) ? g.add(y, w.weight(g, b, y)) : y;
     }
 
     private static Tensor rope(GraphBuilder g, LlamaConfig c, Tensor x, Tensor pos, Tensor freqs) {

@@ -4,8 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A ggml backend that runs whole graphs: what {@code Forward}, {@code UpdateGraph} and the weights
- * need from it. {@link CudaBackend} implements it; {@link CpuBackend} has the same methods and can
- * declare it when the forward and the update graph move to this interface (the {@code --device} switch).
+ * need from it: {@link CpuBackend} and {@link CudaBackend}.
  */
 public interface Backend extends AutoCloseable {
     /** The {@code ggml_backend_t}. */

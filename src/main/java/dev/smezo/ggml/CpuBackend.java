@@ -5,7 +5,7 @@ import static dev.smezo.bindings.ggml_h.*;
 import java.lang.foreign.MemorySegment;
 
 /** ggml's CPU backend with a fixed thread count. */
-public final class CpuBackend implements AutoCloseable {
+public final class CpuBackend implements Backend {
     private final MemorySegment backend;
     private final int threads;
 
@@ -22,16 +22,19 @@ public final class CpuBackend implements AutoCloseable {
         return threads;
     }
 
+    @Override
     public MemorySegment handle() {
         return backend;
     }
 
     /** Runs an allocated graph; throws if ggml reports a failure. */
+    @Override
     public void compute(MemorySegment graph) {
         int status = ggml_backend_graph_compute(backend, graph);
         if (status != 0) throw new IllegalStateException("ggml_backend_graph_compute failed with status " + status);
     }
 
+    @Override
     public MemorySegment bufferType() {
         return ggml_backend_cpu_buffer_type();
     }

@@ -18,7 +18,7 @@ import java.util.Map;
  * back into the Java memory (for a checkpoint), {@link #upload} sends the Java memory again.
  * The same surface as {@code dev.smezo.forward.BackendWeights}, which wraps the Java memory on the CPU.
  */
-public final class DeviceWeights implements AutoCloseable {
+public final class DeviceWeights implements WeightTensors, AutoCloseable {
     private static final int USAGE_WEIGHTS = 1; // GGML_BACKEND_BUFFER_USAGE_WEIGHTS
 
     private final Weights weights;
@@ -84,10 +84,12 @@ public final class DeviceWeights implements AutoCloseable {
         return weights;
     }
 
+    @Override
     public boolean has(String name) {
         return tensors.containsKey(name);
     }
 
+    @Override
     public Tensor tensor(String name) {
         Tensor t = tensors.get(name);
         if (t == null) throw new IllegalArgumentException("no tensor " + name);

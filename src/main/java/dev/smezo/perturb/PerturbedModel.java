@@ -1,10 +1,10 @@
 package dev.smezo.perturb;
 
-import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.Batch;
 import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.ggml.CpuBackend;
+import dev.smezo.ggml.Backend;
+import dev.smezo.ggml.WeightTensors;
 import dev.smezo.model.LlamaConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
@@ -16,15 +16,15 @@ import java.util.Map;
  */
 public final class PerturbedModel implements AutoCloseable {
     private final LlamaConfig config;
-    private final BackendWeights weights;
+    private final WeightTensors weights;
     private final Trainables trainables;
-    private final CpuBackend backend;
+    private final Backend backend;
     private final UpdateGraph update;
     private final Map<ForwardShape, Graph> graphs = new HashMap<>();
 
     private record Graph(Forward forward, PerturbedWeights weights) {}
 
-    public PerturbedModel(LlamaConfig config, BackendWeights weights, Trainables trainables, CpuBackend backend) {
+    public PerturbedModel(LlamaConfig config, WeightTensors weights, Trainables trainables, Backend backend) {
         this.config = config;
         this.weights = weights;
         this.trainables = trainables;

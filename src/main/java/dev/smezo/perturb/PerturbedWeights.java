@@ -1,9 +1,9 @@
 package dev.smezo.perturb;
 
-import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.WeightSource;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.Tensor;
+import dev.smezo.ggml.WeightTensors;
 import dev.smezo.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,13 +19,13 @@ import java.util.Map;
  */
 public final class PerturbedWeights implements WeightSource {
     private final GraphBuilder g;
-    private final BackendWeights weights;
+    private final WeightTensors weights;
     private final Trainables trainables;
     private final Tensor params;
     private final Map<String, Tensor> perturbed = new HashMap<>();
     private final MemorySegment host = Arena.ofAuto().allocate(NativeKernels.PARAMS_BYTES, 16);
 
-    public PerturbedWeights(GraphBuilder g, BackendWeights weights, Trainables trainables) {
+    public PerturbedWeights(GraphBuilder g, WeightTensors weights, Trainables trainables) {
         this.g = g;
         this.weights = weights;
         this.trainables = trainables;
@@ -39,13 +39,14 @@ public final class PerturbedWeights implements WeightSource {
     }
 
     @Override
-    public Tensor weight(GraphBuilder builder, String name) {
+    public Tensor weight(GraphBuilder builder, String name, Tensor input) {
         check(builder);
         Tensor w = weights.tensor(name);
         var trained = trainables.find(name);
         if (trained.isEmpty()) return w;
+        // src[2] = input: not read by the kernel; it orders the op right before the weight's use.
         return perturbed.computeIfAbsent(name, n -> g.name(
-                g.custom(w.type(), w.shape(), new Tensor[] {w, params}, NativeKernels.perturbOp(), trained.get().cfg()),
+                g.custom(w.type(), w.shape(), new Tensor[] {w, params, input}, NativeKernels.perturbOp(), trained.get().cfg()),
                 "perturbed." + n));
     }
 

@@ -1,10 +1,10 @@
 package dev.smezo.perturb;
 
-import dev.smezo.forward.BackendWeights;
+import dev.smezo.ggml.Backend;
 import dev.smezo.ggml.ComputeBuffer;
-import dev.smezo.ggml.CpuBackend;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.Tensor;
+import dev.smezo.ggml.WeightTensors;
 import dev.smezo.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,14 +16,14 @@ import java.lang.foreign.MemorySegment;
  * of the step used. F16/BF16 weights round stochastically.
  */
 public final class UpdateGraph implements AutoCloseable {
-    private final CpuBackend backend;
+    private final Backend backend;
     private final GraphBuilder g;
     private final ComputeBuffer compute;
     private final Tensor params;
     private final MemorySegment graph;
     private final MemorySegment host = Arena.ofAuto().allocate(NativeKernels.PARAMS_BYTES, 16);
 
-    public UpdateGraph(BackendWeights weights, Trainables trainables, CpuBackend backend) {
+    public UpdateGraph(WeightTensors weights, Trainables trainables, Backend backend) {
         this.backend = backend;
         int n = trainables.trained().size();
         this.g = new GraphBuilder(2 * n + 8, 2 * n + 8);

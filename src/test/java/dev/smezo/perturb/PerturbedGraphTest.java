@@ -137,6 +137,37 @@ class PerturbedGraphTest {
         }
     }
 
+    @Test
+    void perturbedWeightsAreMaterializedOneAtATime() throws Exception {
+        // Each W_eff depends on its matmul's input, so ggml computes it right before its use and
+        // frees it right after: the compute buffer grows by about one weight, not by all of them.
+        Path path = TestModels.synth(dir, "tiny", 6, GgmlType.F32, false, 33);
+        try (Arena arena = Arena.ofShared();
+             LlamaModel m = LlamaModel.open(path);
+             CpuBackend backend = new CpuBackend(1);
+             BackendWeights w = new BackendWeights(m.weights())) {
+            ForwardShape shape = new ForwardShape(1, 8, 1);
+            long plain;
+            try (Forward f = new Forward(m.config(), w.plain(), backend, shape)) {
+                plain = f.computeBytes();
+            }
+            Trainables t = Trainables.select(m.weights(), Trainables.Selection.MATRICES, Method.MEZO, 0, 1, 1, arena);
+            long largest = 0, all = 0;
+            for (Trainables.Trained tr : t.trained()) {
+                largest = Math.max(largest, tr.entry().bytes());
+                all += tr.entry().bytes();
+            }
+            try (PerturbedModel pm = new PerturbedModel(m.config(), w, t, backend)) {
+                pm.forward(shape);
+                long perturbed = pm.computeBytes();
+                System.out.printf("compute buffer: plain %d, perturbed %d, largest weight %d, all trained %d bytes%n",
+                        plain, perturbed, largest, all);
+                assertTrue(perturbed <= plain + 2 * largest + 4096, "perturbed graph holds " + perturbed + " bytes");
+                assertTrue(perturbed < plain + all / 4);
+            }
+        }
+    }
+
     static float[] copy(MemorySegment logits, int n) {
         return logits.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_FLOAT);
     }
