@@ -97,6 +97,14 @@ public record LlamaConfig(
         if (!g.metadata().containsKey(p + "attention.layer_norm_rms_epsilon")) {
             throw new ModelException(g.source() + ": missing key " + p + "attention.layer_norm_rms_epsilon");
         }
+        try {
+            return create(g, p, nVocab, nEmbd, nHead, headDim, freqScale);
+        } catch (ModelException e) {
+            throw new ModelException(g.source() + ": " + e.getMessage());
+        }
+    }
+
+    private static LlamaConfig create(Gguf g, String p, long nVocab, int nEmbd, int nHead, int headDim, float freqScale) {
         return new LlamaConfig(
                 (int) nVocab, nEmbd,
                 (int) integer(g, p + "block_count", -1),

@@ -1,0 +1,81 @@
+package dev.smezo.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.smezo.gguf.GgmlType;
+import dev.smezo.gguf.Gguf;
+import dev.smezo.gguf.GgufValue;
+import dev.smezo.gguf.GgufWriter;
+import dev.smezo.testing.TestModels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A GGUF smezo cannot run is a ModelException naming the file and the key or tensor, before any native call. */
+class LlamaModelErrorsTest {
+    @TempDir
+    Path dir;
+
+    /** A copy of a valid tiny model with its metadata or tensor list changed. */
+    Path variant(String name, Consumer<GgufWriter> change, String dropTensor) throws Exception {
+        Path base = TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 5);
+        Path out = dir.resolve(name + ".gguf");
+        try (Arena a = Arena.ofConfined()) {
+            Gguf g = Gguf.open(base, a);
+            GgufWriter w = new GgufWriter();
+            w.putAll(g.metadata());
+            change.accept(w);
+            for (var t : g.tensors()) if (!t.name().equals(dropTensor)) w.addTensor(t.name(), t.type(), t.ne());
+            w.write(out, (info, dst) -> MemorySegment.copy(g.tensorData(g.tensor(info.name()).orElseThrow()), 0, dst, 0, dst.byteSize()));
+        }
+        return out;
+    }
+
+    ModelException open(Path p) {
+        return assertThrows(ModelException.class, () -> {
+            try (LlamaModel m = LlamaModel.open(p)) {
+                fail("opened " + m);
+            }
+        });
+    }
+
+    @Test
+    void unknownArchitectureNamesTheKeyAndValue() throws Exception {
+        ModelException e = open(variant("gpt2", w -> w.put("general.architecture", GgufValue.ofString("gpt2")), null));
+        assertTrue(e.getMessage().contains("gpt2.gguf") && e.getMessage().contains("general.architecture")
+                && e.getMessage().contains("\"gpt2\""), e.getMessage());
+    }
+
+    @Test
+    void missingTensorIsNamed() throws Exception {
+        ModelException e = open(variant("no-ffn", w -> {}, "blk.0.ffn_up.weight"));
+        assertTrue(e.getMessage().contains("missing tensor blk.0.ffn_up.weight"), e.getMessage());
+    }
+
+    @Test
+    void missingRequiredKeyIsNamed() throws Exception {
+        ModelException e = open(variant("no-eps", w -> w.remove("llama.attention.layer_norm_rms_epsilon"), null));
+        assertTrue(e.getMessage().contains("llama.attention.layer_norm_rms_epsilon"), e.getMessage());
+    }
+
+    @Test
+    void headsThatDoNotDivideAreRejected() throws Exception {
+        ModelException e = open(variant("heads", w -> w.put("llama.attention.head_count_kv", GgufValue.ofU32(3)), null));
+        assertTrue(e.getMessage().contains("heads.gguf") && e.getMessage().contains("head_count_kv"), e.getMessage());
+    }
+
+    @Test
+    void wrongShapeNamesTensorAndShapes() throws Exception {
+        ModelException e = open(variant("ff", w -> w.put("llama.feed_forward_length", GgufValue.ofU32(100)), null));
+        assertTrue(e.getMessage().contains("blk.0.ffn_gate.weight") && e.getMessage().contains("expected"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedRopeScalingIsNamed() throws Exception {
+        ModelException e = open(variant("yarn", w -> w.put("llama.rope.scaling.type", GgufValue.ofString("yarn")), null));
+        assertTrue(e.getMessage().contains("rope.scaling.type") && e.getMessage().contains("yarn"), e.getMessage());
+    }
+}
