@@ -17,6 +17,7 @@ public final class GraphBuilder implements AutoCloseable {
     private final MemorySegment ctx;
     private final Arena arena = Arena.ofShared();
     private final int maxNodes;
+    private MemorySegment graph;
 
     /**
      * @param maxTensors upper bound on tensors created here (weights, inputs, every op result)
@@ -86,6 +87,10 @@ public final class GraphBuilder implements AutoCloseable {
 
     /** ggml_mul_mat(a, b): [k, m] x [k, n] -> [m, n] (a's rows dotted with b's rows). */
     public Tensor mulMat(Tensor a, Tensor b) {
+        // The activation b goes into the graph first, so what a needs that b does not (a perturbed
+        // weight's scratch) is scheduled right before the product and freed right after it, instead
+        // of at the start of the graph (ggml visits src0 first), where every scratch would be live at once.
+        ggml_build_forward_expand(cgraph(), b.address());
         return new Tensor(ggml_mul_mat(ctx, a.address(), b.address()));
     }
 
@@ -153,11 +158,20 @@ public final class GraphBuilder implements AutoCloseable {
 
     // ---- graphs ----------------------------------------------------------------------------
 
-    /** A graph with room for this builder's node budget, holding everything {@code outputs} need. */
+    /**
+     * The graph of this builder (one per builder; room for its node budget), holding everything
+     * {@code outputs} need, and every product built here with its activation operand ({@link #mulMat}).
+     */
     public MemorySegment graph(Tensor... outputs) {
-        MemorySegment g = ggml_new_graph_custom(ctx, maxNodes, false);
+        MemorySegment g = cgraph();
         for (Tensor t : outputs) ggml_build_forward_expand(g, t.address());
         return g;
+    }
+
+    /** The one graph of this context (created on first use): ops are scheduled into it in order. */
+    private MemorySegment cgraph() {
+        if (graph == null) graph = ggml_new_graph_custom(ctx, maxNodes, false);
+        return graph;
     }
 
     public static int nodeCount(MemorySegment graph) {
