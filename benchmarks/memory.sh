@@ -27,6 +27,7 @@ SEQ="${SEQ:-128}"
 F32_LAYERS="${F32_LAYERS:-2}"
 STORIES="${STORIES:-$ROOT/../shared/models/stories260K.gguf}"
 [[ -f "$STORIES" ]] || STORIES=/work/shared/models/stories260K.gguf
+STORIES="$(realpath "$STORIES")"
 export SMEZO_JAVA_OPTS="${SMEZO_JAVA_OPTS:--Xmx32m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m}"
 OUT="${OUT:-$ROOT/benchmarks/results/$(date +%F)-memory.md}"
 mkdir -p "$WORK" "$(dirname "$OUT")"
@@ -46,7 +47,7 @@ text() {
   for ((i = 0; i < n; i++)); do s=$(( (s * 1103515245 + 12345) % 2147483648 )); printf '%s ' "${words[s % ${#words[@]}]}"; done
 }
 [[ -s "$WORK/text.txt" ]] || text 3000 >"$WORK/text.txt"
-[[ -s "$WORK/text-finetune.txt" ]] || text 150 >"$WORK/text-finetune.txt"
+[[ -s "$WORK/text-finetune.txt" ]] || text 600 >"$WORK/text-finetune.txt"
 
 # /usr/bin/time -v NAME CMD...: runs CMD alone, keeps stdout in NAME.out, stderr+time in NAME.time.
 timed() {
@@ -70,28 +71,34 @@ row() { # row NAME MODEL FINETUNE(0/1) RUNS STEPS WARMUP
     --steps "$steps" --warmup "$warmup" -t "$THREADS" --json)
   local info=(./smezo info "$model" --batch "$BATCH" --seq "$SEQ" --no-tensors)
   local ppl=("$PPL" -m "$model" -f "$WORK/text.txt" -c "$SEQ" -b "$n" -ub "$n" --chunks "$BATCH" -t "$THREADS" -fit off)
+  local pplnm=("${ppl[@]}" -lm none)
   local ftc=("$FT" -m "$model" -f "$WORK/text-finetune.txt" -c "$SEQ" -b "$n" -ub "$n" -epochs 1 -opt adamw
     -t "$THREADS" -fit off -o "$WORK/finetuned.gguf")
   "${info[@]}" >"$WORK/$name-info.out"
   timed "$name-smezo" "${bench[@]}"
   timed "$name-perplexity" "${ppl[@]}"
-  CMDS+=("${info[*]}" "${bench[*]}" "${ppl[*]}")
+  timed "$name-perplexity-nommap" "${pplnm[@]}"
+  CMDS+=("${info[*]}" "${bench[*]}" "${ppl[*]}" "${pplnm[*]}")
   local predicted; predicted="$(awk '/^  total/{gsub(",","",$2); print $2}' "$WORK/$name-info.out")"
   local peak base fwd step; peak="$(jnum "$name-smezo" peak_rss_bytes)"; base="$(jnum "$name-smezo" baseline_rss_bytes)"
   fwd="$(jnum "$name-smezo" forward_s)"; step="$(jnum "$name-smezo" step_s)"
   local pk; pk="$(peak_kib "$name-smezo")"
-  local ppk; ppk="$(peak_kib "$name-perplexity")"
-  local ftk="" ftcell="-" ftratio="-"
+  # llama.cpp's inference footprint: the smaller of its two loading modes. With mmap (the default),
+  # weights that a CPU extra buffer type (AMX, repack) copies stay mapped too, and count twice.
+  local ppm ppn ppk; ppm="$(peak_kib "$name-perplexity")"; ppn="$(peak_kib "$name-perplexity-nommap")"
+  ppk=$(( ppm < ppn ? ppm : ppn ))
+  local ftk="" ftcell="-" ftratio="-" ftwall="-"
   if [[ "$ft" == 1 ]]; then
     timed "$name-finetune" "${ftc[@]}"
+    grep -q "^train: " "$WORK/$name-finetune.time" || { echo "llama-finetune ran no training step" >&2; exit 1; }
     rm -f "$WORK/finetuned.gguf"
     CMDS+=("${ftc[*]}")
-    ftk="$(peak_kib "$name-finetune")"; ftcell="$(kmib "$ftk") MiB"; ftratio="$(ratio "$pk" "$ftk")"
+    ftk="$(peak_kib "$name-finetune")"; ftcell="$(kmib "$ftk") MiB"; ftratio="$(ratio "$pk" "$ftk")"; ftwall="$(wall "$name-finetune")"
   fi
   local weights; weights="$(jnum "$name-smezo" weights_bytes)"
   local compute; compute="$(jnum "$name-smezo" compute_buffer_bytes)"
-  TABLE+=("| $name | $(basename "$model") | $(mib "$weights") | $(mib "$compute") | $predicted | $(kmib "$pk") | $(ratio "$((pk * 1024))" "$(awk -v p="$predicted" 'BEGIN{printf "%.0f", p*1048576}')") | $(mib "$base") | $(mib "$((pk * 1024 - base))") | $(kmib "$ppk") | $(ratio "$pk" "$ppk") | $ftcell | $ftratio |")
-  SPEED+=("| $name | $fwd s | $step s | $(ratio "$step" "$fwd") | $(awk -v n="$n" -v t="$fwd" 'BEGIN{printf "%.1f", n/t}') | $(awk -v n="$n" -v t="$step" 'BEGIN{printf "%.1f", n/t}') | $(wall "$name-perplexity") | ${ftk:+$(wall "$name-finetune")}${ftk:--} |")
+  TABLE+=("| $name | $(basename "$model") | $(mib "$weights") | $(mib "$compute") | $predicted | $(kmib "$pk") | $(ratio "$((pk * 1024))" "$(awk -v p="$predicted" 'BEGIN{printf "%.0f", p*1048576}')") | $(mib "$base") | $(mib "$((pk * 1024 - base))") | $(kmib "$ppm") / $(kmib "$ppn") | $(ratio "$pk" "$ppk") | $ftcell | $ftratio |")
+  SPEED+=("| $name | $fwd s | $step s | $(ratio "$step" "$fwd") | $(awk -v n="$n" -v t="$fwd" 'BEGIN{printf "%.1f", n/t}') | $(awk -v n="$n" -v t="$step" 'BEGIN{printf "%.1f", n/t}') | $(wall "$name-perplexity") / $(wall "$name-perplexity-nommap") | $ftwall |")
 }
 
 for r in "${ROWS[@]}"; do
@@ -119,17 +126,19 @@ done
   echo "- Java: $(grep -o '"java":"[^"]*"' "$WORK/$(ls -t "$WORK" | grep -m1 -- '-smezo.out$')" | cut -d'"' -f4); SMEZO_JAVA_OPTS=\`$SMEZO_JAVA_OPTS\`"
   echo "- llama.cpp: $(basename "$(dirname "$BIN")") (native/build.sh pin), threads $THREADS"
   echo "- Batch: $BATCH x $SEQ tokens. smezo: S-MeZO (sparsity 0.8), logits at the last 4 positions of each sequence;"
-  echo "  llama-perplexity: \`-c $SEQ -b $((BATCH * SEQ))\`, $BATCH chunk(s); llama-finetune: AdamW, \`-c $SEQ -b $((BATCH * SEQ))\`, 1 epoch."
+  echo "  llama-perplexity: \`-c $SEQ -b $((BATCH * SEQ))\`, $BATCH chunk(s), with mmap (default) and with \`-lm none\` (loaded into"
+  echo "  memory): the ratio uses the smaller peak. With mmap, llama.cpp copies F16 matrices into its AMX buffer"
+  echo "  and the mapped pages of the file stay resident too (2x). llama-finetune: AdamW, \`-c $SEQ -b $((BATCH * SEQ))\`, 1 epoch."
   echo "- Peak RSS = \"Maximum resident set size\" of \`/usr/bin/time -v\` (the whole process). Baseline = smezo's own"
   echo "  VmRSS before the model is loaded (JVM + native libraries). Predicted = \`smezo info\` (a separate process)."
   echo
-  echo "| row | model | weights MiB | compute buffer MiB | predicted (info) MiB | smezo peak MiB | peak / predicted | baseline MiB | peak - baseline MiB | llama-perplexity peak MiB | smezo / perplexity | llama-finetune peak | smezo / finetune |"
+  echo "| row | model | weights MiB | compute buffer MiB | predicted (info) MiB | smezo peak MiB | peak / predicted | baseline MiB | peak - baseline MiB | llama-perplexity peak MiB (mmap / \`-lm none\`) | smezo / perplexity (the smaller) | llama-finetune peak | smezo / finetune |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${TABLE[@]}"
   echo
   echo "Speed (noisy: the machine's cores are shared; memory is the point here):"
   echo
-  echo "| row | smezo forward | smezo step | step / forward | forward tok/s | train tok/s | llama-perplexity wall | llama-finetune wall |"
+  echo "| row | smezo forward | smezo step | step / forward | forward tok/s | train tok/s | llama-perplexity wall (mmap / none) | llama-finetune wall |"
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${SPEED[@]}"
   echo
