@@ -1,9 +1,13 @@
 package dev.smezo.cli;
 
+import dev.smezo.bench.BenchReport;
+import dev.smezo.bench.Footprint;
 import dev.smezo.bench.ForwardBench;
-import dev.smezo.bench.StepBench;
-import dev.smezo.perturb.Method;
+import dev.smezo.bench.MemoryPlan;
+import dev.smezo.bench.TrainBench;
 import dev.smezo.model.LlamaModel;
+import dev.smezo.perturb.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,10 +18,14 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench",
         description = {
-            "Measure a model's forward speed (and, with --llama, libllama's llama_decode on the same file, tokens, "
-                    + "threads and ggml build) and print one table; --json for machines.",
+            "Run forwards and training steps on B sequences of T random tokens (logits at the last --scored "
+                    + "positions of each, cross-entropy of a label token: a classification-like objective) and print one "
+                    + "table: weights, compute buffer, the predicted peak RSS (as `smezo info` predicts it), the process's "
+                    + "footprint before the model is loaded, peak RSS (VmHWM), forward and step time, their ratio, "
+                    + "tokens/s. --llama adds libllama's llama_decode on the same tokens (all positions), after the peak "
+                    + "is read. --json for machines.",
             "",
-            "Example:  smezo bench model.gguf --batch 4 --seq 128 --llama"},
+            "Example:  smezo bench model.gguf --batch 4 --seq 128 --steps 3 --llama"},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model.")
@@ -29,14 +37,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
     int seq;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up; the median is kept (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scored", defaultValue = "4", description = "Scored positions per sequence (default: ${DEFAULT-VALUE}).")
+    int scored;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed forwards; the median is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--llama", description = "Also time libllama's llama_decode on the same batch.")
+    @Option(names = "--steps", defaultValue = "5", description = "Timed training steps; the median is kept (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "1",
+            description = "Untimed forwards and steps before the timed ones (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--llama", description = "Also time libllama's llama_decode against an all-position forward.")
     boolean llama;
 
     @Option(names = "--method", defaultValue = "smezo",
-            description = "Step to time: smezo, mezo, rmezo, or none (forward only). Default: ${DEFAULT-VALUE}.")
+            description = "Step to run: smezo, mezo, rmezo, or none (forwards only). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sparsity", defaultValue = "0.8", description = "S-MeZO/R-MeZO sparsity (default: ${DEFAULT-VALUE}).")
@@ -50,40 +68,19 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LlamaModel m = LlamaModel.open(model)) {
-            ForwardBench.Result r = ForwardBench.run(model, m, batch, seq, threads.resolve(), runs, llama);
-            StepBench.Result st = method.equalsIgnoreCase("none") ? null
-                    : StepBench.run(m, Method.valueOf(method.toUpperCase(Locale.ROOT)), sparsity, batch, seq,
-                            threads.resolve(), runs);
-            if (json) {
-                System.out.printf(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"threads\":%d,"
-                                + "\"forward_s\":%.6f,\"forward_tokens_per_s\":%.2f,\"llama_decode_s\":%s,"
-                                + "\"llama_tokens_per_s\":%s,\"ratio\":%s,\"compute_buffer_bytes\":%d%s}%n",
-                        model, batch, seq, r.threads(), r.smezoSeconds(), r.smezoTokensPerSecond(),
-                        num(r.llamaSeconds()), num(r.llamaTokensPerSecond()), num(r.ratio()), r.computeBytes(),
-                        st == null ? "" : String.format(Locale.ROOT, ",\"method\":\"%s\",\"sparsity\":%s,"
-                                + "\"step_forward_s\":%.6f,\"step_s\":%.6f,\"step_over_two_forwards\":%.4f,"
-                                + "\"step_compute_buffer_bytes\":%d,\"trained_elements\":%d", st.method(), st.sparsity(),
-                                st.forwardSeconds(), st.stepSeconds(), st.ratio(), st.stepComputeBytes(), st.trainedElements()));
-            } else {
-                System.out.printf(Locale.ROOT, "| model | batch x seq | threads | smezo forward | smezo tok/s | llama_decode | llama tok/s | ratio |%n");
-                System.out.printf(Locale.ROOT, "|---|---|---|---|---|---|---|---|%n");
-                System.out.printf(Locale.ROOT, "| %s | %d x %d | %d | %.4f s | %.1f | %s | %s | %s |%n",
-                        model.getFileName(), batch, seq, r.threads(), r.smezoSeconds(), r.smezoTokensPerSecond(),
-                        llama ? String.format(Locale.ROOT, "%.4f s", r.llamaSeconds()) : "-",
-                        llama ? String.format(Locale.ROOT, "%.1f", r.llamaTokensPerSecond()) : "-",
-                        llama ? String.format(Locale.ROOT, "%.3f", r.ratio()) : "-");
-                if (st != null) {
-                    System.out.printf(Locale.ROOT, "%n| method | batch x seq (scored) | forward | step | step / 2 forwards |%n|---|---|---|---|---|%n");
-                    System.out.printf(Locale.ROOT, "| %s (sparsity %s) | %d x %d (%d) | %.4f s | %.4f s | %.3f |%n",
-                            st.method(), st.sparsity(), batch, seq, st.outputs(), st.forwardSeconds(), st.stepSeconds(), st.ratio());
-                }
-            }
+        long baseline = Footprint.baseline();
+        Method m = method.equalsIgnoreCase("none") ? null : Method.valueOf(method.toUpperCase(Locale.ROOT));
+        int t = threads.resolve();
+        TrainBench.Config config = new TrainBench.Config(batch, seq, scored, t, m, sparsity, warmup, runs, steps);
+        BenchReport report;
+        try (LlamaModel lm = LlamaModel.open(model)) {
+            MemoryPlan plan = MemoryPlan.of(lm, Files.size(model), config.shape(), m, baseline);
+            TrainBench.Result r = TrainBench.run(lm, config);
+            long peak = Footprint.peak();
+            ForwardBench.Result fr = llama ? ForwardBench.run(model, lm, batch, seq, t, runs, true) : null;
+            report = new BenchReport(model.toString(), plan, baseline, peak, r, fr);
         }
+        System.out.print(json ? report.json() + System.lineSeparator() : report.table());
         return Main.EXIT_OK;
-    }
-
-    private static String num(double d) {
-        return Double.isNaN(d) ? "null" : String.format(Locale.ROOT, "%.6f", d);
     }
 }

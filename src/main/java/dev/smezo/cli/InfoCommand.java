@@ -1,13 +1,14 @@
 package dev.smezo.cli;
 
-import dev.smezo.forward.BackendWeights;
-import dev.smezo.forward.Forward;
+import dev.smezo.bench.Footprint;
+import dev.smezo.bench.MemoryPlan;
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.ggml.CpuBackend;
 import dev.smezo.model.LlamaConfig;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.model.Weights;
+import dev.smezo.perturb.Method;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,9 +19,12 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "info",
         description = {
-            "Describe a GGUF model: architecture, hyperparameters, tensors (type, shape), parameter count, and "
-                    + "the memory a training run of --batch sequences of --seq tokens needs: the weights once plus one "
-                    + "forward's compute buffer (planned by ggml's graph allocator).",
+            "Describe a GGUF model: architecture, hyperparameters, tensors (type, shape), parameter count, and the "
+                    + "peak memory (RSS) a training run of --batch sequences of --seq tokens is predicted to reach: the "
+                    + "model file once, the compute buffer of the training graph (the perturbed forward, with its scratch "
+                    + "of perturbed weights; sized by ggml's graph allocator without running), the graph's host-side "
+                    + "inputs and logits, and the runtime (this process's footprint before the model is loaded, plus an "
+                    + "estimate of its growth in a run).",
             "",
             "Example:  smezo info model.gguf --batch 16 --seq 128"},
         mixinStandardHelpOptions = true)
@@ -44,6 +48,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        long baseline = Footprint.baseline();
         try (LlamaModel m = LlamaModel.open(model)) {
             LlamaConfig c = m.config();
             Weights w = m.weights();
@@ -70,18 +75,18 @@ final class InfoCommand implements Callable<Integer> {
             }
             int outs = outputs != null ? outputs : 4 * batch;
             ForwardShape shape = new ForwardShape(batch, seq, outs);
-            long compute;
-            try (CpuBackend backend = new CpuBackend(1);
-                 BackendWeights bw = new BackendWeights(w);
-                 Forward f = new Forward(c, bw.plain(), backend, shape)) {
-                compute = f.computeBytes();
-            }
+            MemoryPlan plan = MemoryPlan.of(m, Files.size(model), shape, Method.SMEZO, baseline);
             out.println();
-            out.printf(Locale.ROOT, "training memory  batch %d x %d tokens, %d scored positions%n", batch, seq, outs);
-            out.printf(Locale.ROOT, "  weights        %s%n", mib(w.totalBytes()));
-            out.printf(Locale.ROOT, "  compute buffer %s%n", mib(compute));
-            out.printf(Locale.ROOT, "  total          %s (no gradients, no optimizer state, no mask)%n",
-                    mib(w.totalBytes() + compute));
+            out.printf(Locale.ROOT, "training memory  batch %d x %d tokens, %d scored positions (predicted peak RSS)%n",
+                    batch, seq, outs);
+            out.printf(Locale.ROOT, "  weights        %s (file %s, mapped privately, resident once)%n",
+                    mib(w.totalBytes()), mib(plan.fileBytes()));
+            out.printf(Locale.ROOT, "  compute buffer %s (training graph, with perturbed-weight scratch)%n",
+                    mib(plan.computeBytes()));
+            out.printf(Locale.ROOT, "  host buffers   %s (tokens, mask, logits)%n", mib(plan.hostBytes()));
+            out.printf(Locale.ROOT, "  runtime        %s (JVM and libraries: %s measured before loading + %s growth)%n",
+                    mib(plan.runtimeBytes()), mib(baseline), mib(Footprint.RUNTIME_GROWTH_BYTES));
+            out.printf(Locale.ROOT, "  total          %s (no gradients, no optimizer state, no mask)%n", mib(plan.total()));
         }
         return Main.EXIT_OK;
     }

@@ -1,0 +1,39 @@
+package dev.smezo.bench;
+
+import dev.smezo.ggml.Ggml;
+import dev.smezo.train.Memory;
+
+/**
+ * The process's own memory, as Linux counts it: the runtime's footprint before a model is loaded
+ * (the JVM, the native libraries, the CLI) and the peak resident set size (VmHWM).
+ */
+public final class Footprint {
+    /**
+     * What a run adds to the runtime on top of the weights, the compute buffer and the graph's host
+     * inputs: JIT-compiled code and metaspace of the classes a run loads, heap growth, ggml graph
+     * metadata, thread stacks and malloc arenas of the compute threads. Estimated from smezo bench on
+     * stories260K (where nothing else is large) with the benchmark JVM flags (benchmarks/README.md).
+     */
+    public static final long RUNTIME_GROWTH_BYTES = 12L << 20;
+
+    private Footprint() {}
+
+    /**
+     * The footprint before a model is loaded: loads the native libraries first (every run needs
+     * them), then reads VmRSS.
+     */
+    public static long baseline() {
+        Ggml.init();
+        return Memory.rss();
+    }
+
+    /** Peak resident set size so far (VmHWM), bytes; -1 where unavailable. */
+    public static long peak() {
+        return Memory.peakRss();
+    }
+
+    /** Current resident set size (VmRSS), bytes; -1 where unavailable. */
+    public static long current() {
+        return Memory.rss();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.smezo.bench;
+
+import dev.smezo.forward.BackendWeights;
+import dev.smezo.forward.Forward;
+import dev.smezo.forward.ForwardShape;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.model.LlamaModel;
+import dev.smezo.perturb.Method;
+import dev.smezo.perturb.PerturbedModel;
+import dev.smezo.perturb.Trainables;
+import java.lang.foreign.Arena;
+
+/**
+ * The peak resident memory a training run should reach, predicted without running anything:
+ * the model file once (a private mapping: every page is read by the thresholds and the forwards,
+ * written pages become private copies, still 1x), the compute buffer of the training graph (the
+ * perturbed one, whose buffer holds the scratch of perturbed weights; sized exactly by ggml's
+ * gallocr reserve, which mallocs the buffer but does not touch it), the graph's host-side inputs
+ * and logits, and the runtime (JVM and libraries: measured before the model is loaded, plus
+ * {@link Footprint#RUNTIME_GROWTH_BYTES}).
+ *
+ * @param fileBytes    the GGUF file (header and weights), all of it resident during training
+ * @param weightsBytes the tensors alone
+ * @param computeBytes the compute buffer of the training graph (of the plain forward for method none)
+ * @param hostBytes    tokens, positions, mask, output ids and logits kept on the Java side
+ * @param runtimeBytes the runtime baseline plus its growth during a run
+ */
+public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes) {
+    /** Predicted peak RSS, bytes. */
+    public long total() {
+        return fileBytes + computeBytes + hostBytes + runtimeBytes;
+    }
+
+    /** Peak RSS above the footprint before the model is loaded. */
+    public long aboveBaseline() {
+        return total() - runtimeBytes + Footprint.RUNTIME_GROWTH_BYTES;
+    }
+
+    /**
+     * Builds the graph a run of {@code method} would use (for every method but none: the perturbed
+     * graph; the mask mode does not change its buffer, so no weight is read) and reserves it.
+     *
+     * @param runtimeBaseline the process's footprint before the model was loaded ({@link Footprint#baseline()})
+     */
+    public static MemoryPlan of(LlamaModel model, long fileBytes, ForwardShape shape, Method method,
+                                long runtimeBaseline) {
+        long compute;
+        try (Arena arena = Arena.ofConfined();
+             CpuBackend backend = new CpuBackend(1);
+             BackendWeights w = new BackendWeights(model.weights())) {
+            if (method == null) {
+                try (Forward f = new Forward(model.config(), w.plain(), backend, shape)) {
+                    compute = f.computeBytes();
+                }
+            } else {
+                Trainables t = Trainables.select(model.weights(), Trainables.Selection.MATRICES, Method.MEZO, 0.0, 1, 1,
+                        arena);
+                try (PerturbedModel pm = new PerturbedModel(model.config(), w, t, backend)) {
+                    compute = pm.forward(shape).computeBytes();
+                }
+            }
+        }
+        return new MemoryPlan(fileBytes, model.weights().totalBytes(), compute, hostBytes(shape, model.config().nVocab()),
+                runtimeBaseline + Footprint.RUNTIME_GROWTH_BYTES);
+    }
+
+    /** The Java-side buffers of one forward graph (see {@link Forward}). */
+    static long hostBytes(ForwardShape s, int nVocab) {
+        long t = s.tokens();
+        return 4 * t * 2 + 4L * s.length() * s.length() * s.sequences() + 4L * s.outputs() + 4L * s.outputs() * nVocab;
+    }
+}

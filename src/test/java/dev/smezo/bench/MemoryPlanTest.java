@@ -1,0 +1,106 @@
+package dev.smezo.bench;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.smezo.cli.CliRunner;
+import dev.smezo.forward.BackendWeights;
+import dev.smezo.forward.Forward;
+import dev.smezo.forward.ForwardShape;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.gguf.GgmlType;
+import dev.smezo.json.Json;
+import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Weights;
+import dev.smezo.perturb.Method;
+import dev.smezo.perturb.PerturbedModel;
+import dev.smezo.perturb.Trainables;
+import dev.smezo.testing.TestModels;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code smezo info}'s prediction (built without running) against the graph a run really uses,
+ * and {@code smezo bench --json} on a tiny synthetic model. No timing assertions.
+ */
+@Tag("native")
+class MemoryPlanTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void predictedComputeBufferIsTheRealTrainingGraphs() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 3);
+        ForwardShape shape = new ForwardShape(3, 24, 12);
+        try (LlamaModel m = LlamaModel.open(path)) {
+            MemoryPlan plan = MemoryPlan.of(m, Files.size(path), shape, Method.SMEZO, 50L << 20);
+            long plain, trained, largest = 0;
+            try (Arena arena = Arena.ofShared();
+                 CpuBackend backend = new CpuBackend(2);
+                 BackendWeights w = new BackendWeights(m.weights())) {
+                try (Forward f = new Forward(m.config(), w.plain(), backend, shape)) {
+                    plain = f.computeBytes();
+                }
+                Trainables t = Trainables.select(m.weights(), Trainables.Selection.MATRICES, Method.SMEZO, 0.8, 1, 2, arena);
+                try (PerturbedModel pm = new PerturbedModel(m.config(), w, t, backend)) {
+                    pm.forward(shape);
+                    trained = pm.computeBytes();
+                }
+                for (Trainables.Trained tr : t.trained()) largest = Math.max(largest, tr.entry().bytes());
+            }
+            assertEquals(trained, plan.computeBytes(), "prediction = the S-MeZO graph's reserved buffer");
+            assertTrue(trained > plain, "the training graph holds perturbed-weight scratch");
+            // Each perturbed weight's scratch lives only around its product: the buffer never holds
+            // all of them at once (it did when ggml scheduled every perturbation at the graph's start).
+            long all = m.weights().entries().stream().filter(e -> e.dims() == 2).mapToLong(Weights.Entry::bytes).sum();
+            assertTrue(trained < plain + 2 * largest, trained + " >= " + plain + " + 2 x " + largest + " (all: " + all + ")");
+            assertEquals(Files.size(path) + plan.computeBytes() + plan.hostBytes() + plan.runtimeBytes(), plan.total());
+            assertEquals((50L << 20) + Footprint.RUNTIME_GROWTH_BYTES, plan.runtimeBytes());
+            assertEquals(4L * 72 * 2 + 4L * 24 * 24 * 3 + 4L * 12 + 4L * 12 * m.config().nVocab(), plan.hostBytes());
+        }
+    }
+
+    @Test
+    void benchJsonIsSane() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
+        CliRunner.Result r = CliRunner.run("bench", path.toString(), "--batch", "2", "--seq", "16", "--scored", "3",
+                "--runs", "1", "--steps", "1", "--warmup", "0", "-t", "2", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(r.out().strip());
+        assertEquals("smezo", j.get("method"));
+        assertEquals(2L, j.get("batch"));
+        assertEquals(16L, j.get("seq"));
+        assertEquals(6L, j.get("scored_positions"));
+        assertEquals(Files.size(path), j.get("file_bytes"));
+        long compute = (Long) j.get("compute_buffer_bytes");
+        assertEquals(compute, j.get("predicted_compute_buffer_bytes"));
+        assertTrue(compute > (Long) j.get("plain_compute_buffer_bytes"));
+        long baseline = (Long) j.get("baseline_rss_bytes"), peak = (Long) j.get("peak_rss_bytes");
+        assertTrue(baseline > 0 && peak >= baseline, baseline + " " + peak);
+        assertEquals(peak - baseline, j.get("peak_minus_baseline_bytes"));
+        assertEquals((Long) j.get("file_bytes") + compute + (Long) j.get("predicted_host_bytes")
+                + (Long) j.get("predicted_runtime_bytes"), j.get("predicted_peak_rss_bytes"));
+        for (String k : new String[] {"forward_s", "step_s", "step_over_forward", "forward_tokens_per_s",
+                "train_tokens_per_s", "loss"}) {
+            double v = ((Number) j.get(k)).doubleValue();
+            assertTrue(Double.isFinite(v) && v > 0, k + " = " + v);
+        }
+        assertTrue((Long) j.get("trained_elements") > 0);
+        assertFalse(j.containsKey("llama_decode_s"));
+    }
+
+    @Test
+    void infoPrintsThePrediction() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 3);
+        CliRunner.Result r = CliRunner.run("info", path.toString(), "--batch", "3", "--seq", "24", "--no-tensors");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("predicted peak RSS"), r.out());
+        assertTrue(r.out().matches("(?s).*compute buffer +[0-9.,]+ MiB \\(training graph.*"), r.out());
+        assertTrue(r.out().matches("(?s).*total +[0-9.,]+ MiB.*"), r.out());
+    }
+}
