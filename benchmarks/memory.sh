@@ -98,7 +98,7 @@ row() { # row NAME MODEL FINETUNE(0/1) RUNS STEPS WARMUP
   local weights; weights="$(jnum "$name-smezo" weights_bytes)"
   local compute; compute="$(jnum "$name-smezo" compute_buffer_bytes)"
   TABLE+=("| $name | $(basename "$model") | $(mib "$weights") | $(mib "$compute") | $predicted | $(kmib "$pk") | $(ratio "$((pk * 1024))" "$(awk -v p="$predicted" 'BEGIN{printf "%.0f", p*1048576}')") | $(mib "$base") | $(mib "$((pk * 1024 - base))") | $(kmib "$ppm") / $(kmib "$ppn") | $(ratio "$pk" "$ppk") | $ftcell | $ftratio |")
-  SPEED+=("| $name | $fwd s | $step s | $(ratio "$step" "$fwd") | $(awk -v n="$n" -v t="$fwd" 'BEGIN{printf "%.1f", n/t}') | $(awk -v n="$n" -v t="$step" 'BEGIN{printf "%.1f", n/t}') | $(wall "$name-perplexity") / $(wall "$name-perplexity-nommap") | $ftwall |")
+  SPEED+=("| $name | $fwd s | $step s | $(awk -v s="$step" -v f="$fwd" 'BEGIN{printf "%.3f", s/(2*f)}') | $(awk -v n="$n" -v t="$fwd" 'BEGIN{printf "%.1f", n/t}') | $(awk -v n="$n" -v t="$step" 'BEGIN{printf "%.1f", n/t}') | $(wall "$name-perplexity") / $(wall "$name-perplexity-nommap") | $ftwall |")
 }
 
 for r in "${ROWS[@]}"; do
@@ -138,7 +138,7 @@ done
   echo
   echo "Speed (noisy: the machine's cores are shared; memory is the point here):"
   echo
-  echo "| row | smezo forward | smezo step | step / forward | forward tok/s | train tok/s | llama-perplexity wall (mmap / none) | llama-finetune wall |"
+  echo "| row | smezo forward | smezo step | step / 2 forwards | forward tok/s | train tok/s | llama-perplexity wall (mmap / none) | llama-finetune wall |"
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${SPEED[@]}"
   echo

@@ -85,7 +85,7 @@ class MemoryPlanTest {
         assertEquals(peak - baseline, j.get("peak_minus_baseline_bytes"));
         assertEquals((Long) j.get("file_bytes") + compute + (Long) j.get("predicted_host_bytes")
                 + (Long) j.get("predicted_runtime_bytes"), j.get("predicted_peak_rss_bytes"));
-        for (String k : new String[] {"forward_s", "step_s", "step_over_forward", "forward_tokens_per_s",
+        for (String k : new String[] {"forward_s", "step_s", "step_over_two_forwards", "forward_tokens_per_s",
                 "train_tokens_per_s", "loss"}) {
             double v = ((Number) j.get(k)).doubleValue();
             assertTrue(Double.isFinite(v) && v > 0, k + " = " + v);
