@@ -34,7 +34,7 @@ run() { # name model batch seq runs
 
 for row in "${ROWS[@]}"; do
   case "$row" in
-    stories) run stories260K "$STORIES" 16 128 5 ;;
+    stories) run stories260K "$STORIES" 16 128 9 ;;
     7b2)
       m="$WORK/llama-7b-2l-f16.gguf"
       [[ -f "$m" ]] || ./smezo synth --shape llama-7b --layers 2 --type f16 -o "$m"
