@@ -372,4 +372,99 @@ public final class gguf_h {
         return gguf_get_tensor_size$.ADDR;
     }
 
+    private static final class gguf_init_from_buffer$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, gguf_init_params.layout());
+        static final MemorySegment ADDR = Symbols.find("gguf_init_from_buffer");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct gguf_context * gguf_init_from_buffer(const void * data, size_t size, struct gguf_init_params params);} */
+    public static MemorySegment gguf_init_from_buffer(MemorySegment data, long size, MemorySegment params) {
+        try {
+            return (MemorySegment) gguf_init_from_buffer$.HANDLE.invokeExact(data, size, params);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("gguf_init_from_buffer", t);
+        }
+    }
+
+    public static MemorySegment gguf_init_from_buffer$address() {
+        return gguf_init_from_buffer$.ADDR;
+    }
+
+    private static final class gguf_init_empty$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("gguf_init_empty");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct gguf_context * gguf_init_empty(void);} */
+    public static MemorySegment gguf_init_empty() {
+        try {
+            return (MemorySegment) gguf_init_empty$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw Symbols.rethrow("gguf_init_empty", t);
+        }
+    }
+
+    public static MemorySegment gguf_init_empty$address() {
+        return gguf_init_empty$.ADDR;
+    }
+
+    private static final class gguf_set_kv$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("gguf_set_kv");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code void gguf_set_kv(struct gguf_context * ctx, const struct gguf_context * src);} */
+    public static void gguf_set_kv(MemorySegment ctx, MemorySegment src) {
+        try {
+            gguf_set_kv$.HANDLE.invokeExact(ctx, src);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("gguf_set_kv", t);
+        }
+    }
+
+    public static MemorySegment gguf_set_kv$address() {
+        return gguf_set_kv$.ADDR;
+    }
+
+    private static final class gguf_add_tensor$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("gguf_add_tensor");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code void gguf_add_tensor(struct gguf_context * ctx, const struct ggml_tensor * tensor);} */
+    public static void gguf_add_tensor(MemorySegment ctx, MemorySegment tensor) {
+        try {
+            gguf_add_tensor$.HANDLE.invokeExact(ctx, tensor);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("gguf_add_tensor", t);
+        }
+    }
+
+    public static MemorySegment gguf_add_tensor$address() {
+        return gguf_add_tensor$.ADDR;
+    }
+
+    private static final class gguf_write_to_file$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS, JAVA_BOOLEAN);
+        static final MemorySegment ADDR = Symbols.find("gguf_write_to_file");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code bool gguf_write_to_file(const struct gguf_context * ctx, const char * fname, bool only_meta);} */
+    public static boolean gguf_write_to_file(MemorySegment ctx, MemorySegment fname, boolean only_meta) {
+        try {
+            return (boolean) gguf_write_to_file$.HANDLE.invokeExact(ctx, fname, only_meta);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("gguf_write_to_file", t);
+        }
+    }
+
+    public static MemorySegment gguf_write_to_file$address() {
+        return gguf_write_to_file$.ADDR;
+    }
+
 }

@@ -1,18 +1,17 @@
 package dev.smezo.gguf;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.smezo.nativelib.NativeLibraries;
+import static dev.smezo.bindings.ggml_h.ggml_free;
+import static dev.smezo.bindings.ggml_h.ggml_get_tensor;
+import static dev.smezo.bindings.gguf_h.*;
+
+import dev.smezo.bindings.gguf_init_params;
+import dev.smezo.ggml.Ggml;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,17 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("native")
 class GgufGgmlInteropTest {
-    /** struct gguf_init_params { bool no_alloc; struct ggml_context ** ctx; } */
-    static final MemoryLayout PARAMS = MemoryLayout.structLayout(JAVA_BOOLEAN, MemoryLayout.paddingLayout(7), ADDRESS);
-
-    static MethodHandle initFromFile, initFromBuffer, initEmpty, setKv, nTensors, tensorName, getTensor, addTensor,
-            writeToFile, ggufFree, ggmlFree, logSet;
-    static Arena upcalls;
-
     @TempDir Path dir;
 
     @BeforeAll
-    static void bind() {
+    static void needsNative() {
         String nativeDir = System.getProperty("smezo.native.dir");
         boolean present = false;
         if (nativeDir != null && Files.isDirectory(Path.of(nativeDir))) {
@@ -52,41 +44,13 @@ class GgufGgmlInteropTest {
             }
         }
         Assumptions.assumeTrue(present, "no native ggml build in -Dsmezo.native.dir (built by mvn without -Dsmezo.native.skip)");
-        Linker linker = Linker.nativeLinker();
-        var lookup = NativeLibraries.lookup();
-        java.util.function.BiFunction<String, FunctionDescriptor, MethodHandle> bind =
-                (name, fd) -> linker.downcallHandle(lookup.find(name).orElseThrow(), fd);
-        initFromFile = bind.apply("gguf_init_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, PARAMS));
-        initFromBuffer = bind.apply("gguf_init_from_buffer", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, PARAMS));
-        initEmpty = bind.apply("gguf_init_empty", FunctionDescriptor.of(ADDRESS));
-        setKv = bind.apply("gguf_set_kv", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-        nTensors = bind.apply("gguf_get_n_tensors", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-        tensorName = bind.apply("gguf_get_tensor_name", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
-        getTensor = bind.apply("ggml_get_tensor", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-        addTensor = bind.apply("gguf_add_tensor", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-        writeToFile = bind.apply("gguf_write_to_file", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS, JAVA_BOOLEAN));
-        ggufFree = bind.apply("gguf_free", FunctionDescriptor.ofVoid(ADDRESS));
-        ggmlFree = bind.apply("ggml_free", FunctionDescriptor.ofVoid(ADDRESS));
-        logSet = bind.apply("ggml_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-        // The differential fuzz makes gguf.cpp log hundreds of refusals to stderr: silence it meanwhile.
-        try {
-            upcalls = Arena.ofShared();
-            MethodHandle quiet = java.lang.invoke.MethodHandles.lookup().findStatic(GgufGgmlInteropTest.class, "quiet",
-                    java.lang.invoke.MethodType.methodType(void.class, int.class, MemorySegment.class, MemorySegment.class));
-            MemorySegment stub = linker.upcallStub(quiet,
-                    FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.JAVA_INT, ADDRESS, ADDRESS), upcalls);
-            logSet.invokeExact(stub, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        // The differential fuzz makes gguf.cpp log hundreds of refusals: silence ggml meanwhile.
+        Ggml.logLevel(Ggml.LOG_ERROR + 1);
     }
 
-    static void quiet(int level, MemorySegment text, MemorySegment userData) {}
-
     @org.junit.jupiter.api.AfterAll
-    static void restoreLogging() throws Throwable {
-        if (logSet != null) logSet.invokeExact(MemorySegment.NULL, MemorySegment.NULL); // ggml's default logger
-        if (upcalls != null) upcalls.close();
+    static void restoreLogging() {
+        Ggml.logLevel(Ggml.LOG_ERROR);
     }
 
     /**
@@ -96,23 +60,21 @@ class GgufGgmlInteropTest {
     static void ggmlRewrite(Path in, Path out) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctxOut = arena.allocate(ADDRESS);
-            MemorySegment params = arena.allocate(PARAMS);
-            params.set(JAVA_BOOLEAN, 0, false);
-            params.set(ADDRESS, 8, ctxOut);
-            MemorySegment src = (MemorySegment) initFromFile.invokeExact(arena.allocateFrom(in.toString()), params);
+            MemorySegment params = gguf_init_params.allocate(arena, false, ctxOut);
+            MemorySegment src = gguf_init_from_file(arena.allocateFrom(in.toString()), params);
             assertNotEquals(0, src.address(), "ggml refused " + in);
             MemorySegment data = ctxOut.get(ADDRESS, 0);
-            MemorySegment dst = (MemorySegment) initEmpty.invokeExact();
-            setKv.invokeExact(dst, src);
-            long n = (long) nTensors.invokeExact(src);
+            MemorySegment dst = gguf_init_empty();
+            gguf_set_kv(dst, src);
+            long n = gguf_get_n_tensors(src);
             for (long i = 0; i < n; i++) {
-                MemorySegment name = (MemorySegment) tensorName.invokeExact(src, i);
-                addTensor.invokeExact(dst, (MemorySegment) getTensor.invokeExact(data, name));
+                MemorySegment name = gguf_get_tensor_name(src, i);
+                gguf_add_tensor(dst, ggml_get_tensor(data, name));
             }
-            assertTrue((boolean) writeToFile.invokeExact(dst, arena.allocateFrom(out.toString()), false));
-            ggufFree.invokeExact(dst);
-            ggufFree.invokeExact(src);
-            ggmlFree.invokeExact(data);
+            assertTrue(gguf_write_to_file(dst, arena.allocateFrom(out.toString()), false));
+            gguf_free(dst);
+            gguf_free(src);
+            ggml_free(data);
         }
     }
 
@@ -122,13 +84,11 @@ class GgufGgmlInteropTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes);
             MemorySegment ctxOut = arena.allocate(ADDRESS);
-            MemorySegment params = arena.allocate(PARAMS);
-            params.set(JAVA_BOOLEAN, 0, false);
-            params.set(ADDRESS, 8, ctxOut);
-            MemorySegment ctx = (MemorySegment) initFromBuffer.invokeExact(buf, (long) bytes.length, params);
+            MemorySegment params = gguf_init_params.allocate(arena, false, ctxOut);
+            MemorySegment ctx = gguf_init_from_buffer(buf, bytes.length, params);
             if (ctx.address() == 0) return false;
-            ggufFree.invokeExact(ctx);
-            ggmlFree.invokeExact(ctxOut.get(ADDRESS, 0));
+            gguf_free(ctx);
+            ggml_free(ctxOut.get(ADDRESS, 0));
             return true;
         }
     }
