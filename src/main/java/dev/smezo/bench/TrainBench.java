@@ -4,19 +4,17 @@ import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.Batch;
 import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.forward.LogProbs;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
 import dev.smezo.train.ModelZo;
-import dev.smezo.train.Objective;
+import dev.smezo.train.TokenObjective;
 import dev.smezo.zo.Estimator;
 import dev.smezo.zo.StepResult;
 import dev.smezo.zo.ZoConfig;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
 /**
@@ -76,7 +74,7 @@ public final class TrainBench {
     private TrainBench() {}
 
     public static Result run(LlamaModel model, Config c) {
-        ScoredObjective objective = ScoredObjective.of(model.config().nVocab(), c);
+        TokenObjective objective = scoredObjective(model.config().nVocab(), c);
         Batch batch = objective.batch();
         try (Arena arena = Arena.ofShared();
              CpuBackend backend = new CpuBackend(c.threads());
@@ -108,50 +106,19 @@ public final class TrainBench {
         }
     }
 
-    /** Mean cross-entropy of a label token at each scored position (the last K of each sequence). */
-    static final class ScoredObjective implements Objective {
-        private final Batch batch;
-        private final ForwardShape shape;
-        private final int[] labels;
-        private final int nVocab;
-
-        private ScoredObjective(Batch batch, ForwardShape shape, int[] labels, int nVocab) {
-            this.batch = batch;
-            this.shape = shape;
-            this.labels = labels;
-            this.nVocab = nVocab;
-        }
-
-        static ScoredObjective of(int nVocab, Config c) {
-            int[][] seqs = ForwardBench.tokens(nVocab, c.sequences(), c.length());
-            int k = c.scored(), n = c.sequences() * k;
-            int[] os = new int[n], op = new int[n], labels = new int[n];
-            Random r = new Random(7);
-            for (int s = 0, i = 0; s < c.sequences(); s++) {
-                for (int j = 0; j < k; j++, i++) {
-                    os[i] = s;
-                    op[i] = c.length() - k + j;
-                    labels[i] = 3 + r.nextInt(nVocab - 3);
-                }
+    /** Mean cross-entropy of a seeded label token at each scored position (the last K of each sequence). */
+    static TokenObjective scoredObjective(int nVocab, Config c) {
+        int[][] seqs = ForwardBench.tokens(nVocab, c.sequences(), c.length());
+        int k = c.scored(), n = c.sequences() * k;
+        int[] os = new int[n], op = new int[n], labels = new int[n];
+        Random r = new Random(7);
+        for (int s = 0, i = 0; s < c.sequences(); s++) {
+            for (int j = 0; j < k; j++, i++) {
+                os[i] = s;
+                op[i] = c.length() - k + j;
+                labels[i] = 3 + r.nextInt(nVocab - 3);
             }
-            return new ScoredObjective(new Batch(seqs, os, op), c.shape(), labels, nVocab);
         }
-
-        @Override
-        public Batch batch() {
-            return batch;
-        }
-
-        @Override
-        public ForwardShape shape() {
-            return shape;
-        }
-
-        @Override
-        public double loss(MemorySegment logits) {
-            double sum = 0;
-            for (int i = 0; i < labels.length; i++) sum -= LogProbs.of(logits, i, nVocab, labels[i]);
-            return sum / labels.length;
-        }
+        return new TokenObjective(new Batch(seqs, os, op), c.shape(), labels, nVocab);
     }
 }

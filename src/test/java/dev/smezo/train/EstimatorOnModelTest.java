@@ -50,7 +50,7 @@ class EstimatorOnModelTest {
             Trainables t = Trainables.select(m.weights(), sel, method, 0.5, 77, 1, arena);
             assertEquals(2, t.trained().size());
             Random r = new Random(8);
-            TextObjective obj = new TextObjective(new int[][] {r.ints(24, 3, 512).toArray(), r.ints(24, 3, 512).toArray()}, 512);
+            TokenObjective obj = TokenObjective.nextTokens(new int[][] {r.ints(24, 3, 512).toArray(), r.ints(24, 3, 512).toArray()}, 512);
             int d = (int) t.elements();
             double[] trueGrad = new double[d], estimate = new double[d];
             boolean[] mask = new boolean[d];

@@ -42,7 +42,7 @@ class LossGoesDownTest {
              BackendWeights bw = new BackendWeights(m.weights())) {
             int[][] seqs = new int[TEXTS.length][];
             for (int i = 0; i < TEXTS.length; i++) seqs[i] = tok.encode(TEXTS[i], true);
-            TextObjective obj = new TextObjective(seqs, m.config().nVocab());
+            TokenObjective obj = TokenObjective.nextTokens(seqs, m.config().nVocab());
             Trainables t = Trainables.select(m.weights(), Trainables.Selection.MATRICES, method, 0.8, 3, 2, arena);
             try (PerturbedModel pm = new PerturbedModel(m.config(), bw, t, backend)) {
                 ModelZo zo = new ModelZo(pm);

@@ -42,7 +42,7 @@ class ZeroAllocationTest {
              PerturbedModel pm = new PerturbedModel(m.config(), bw,
                      Trainables.select(m.weights(), Trainables.Selection.MATRICES, Method.SMEZO, 0.8, 1, 2, arena), backend)) {
             Random r = new Random(1);
-            TextObjective obj = new TextObjective(new int[][] {r.ints(32, 3, 512).toArray(), r.ints(32, 3, 512).toArray()}, 512);
+            TokenObjective obj = TokenObjective.nextTokens(new int[][] {r.ints(32, 3, 512).toArray(), r.ints(32, 3, 512).toArray()}, 512);
             ModelZo zo = new ModelZo(pm);
             zo.objective(obj);
             Estimator est = new Estimator(zo, ZoConfig.of(1e-4, 5));
