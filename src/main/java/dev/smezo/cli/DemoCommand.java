@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
             Path run = out.resolve(a.method.name().toLowerCase(Locale.ROOT));
             System.err.printf(Locale.ROOT, "%n== %s, lr %g%s -> %s%n", a.method.name(), a.lr,
                     a.refreshEvery > 0 ? ", thresholds refreshed every " + a.refreshEvery + " steps" : "", run);
-            new Trainer(m, dataDir(), c, run, threads.resolve(), new Listener(a.method.name(), n)).run(false);
+            new Trainer(m, dataDir(), c, run, threads.resolve(), new Listener(a.method.name(), n), "auto").run(false);
             List<Map<String, Object>> history = MetricsLog.read(run.resolve(RunFiles.METRICS));
             List<Map<String, Object>> ev = history.stream().filter(x -> "eval".equals(x.get("type"))).toList();
             evals.put(a.method, ev);

@@ -108,6 +108,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--best-by", defaultValue = "loss", description = "Keep the best checkpoint by dev loss or accuracy (default: ${DEFAULT-VALUE}).")
     String bestBy;
 
+    @Option(names = "--device", defaultValue = "auto",
+            description = "cpu, cuda or auto: CUDA when this build has it and a GPU is present (default: ${DEFAULT-VALUE}). "
+                    + "The result does not depend on it: the noise, masks and updates are bit-identical.")
+    String device;
+
     @Mixin
     ThreadsOption threads;
 
@@ -140,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(config.steps());
         Trainer.Summary s;
         try {
-            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener).run(resume != null);
+            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device).run(resume != null);
         } catch (Trainer.DivergedException e) {
             throw new CliException(Main.EXIT_DIVERGED, "training diverged: " + e.getMessage());
         }
@@ -163,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "best dev       %s at step %s (by %s)%n", fmt(v.get("best_dev")), v.get("best_step"), v.get("best_by"));
         o.printf(Locale.ROOT, "test accuracy  %s at the best dev step; %s at the end%n", fmt(v.get("test_accuracy_at_best")),
                 fmt(v.get("final_test_accuracy")));
+        o.printf(Locale.ROOT, "device         %s%n", v.get("device"));
         o.printf(Locale.ROOT, "memory         weights %s, compute buffer %s, peak RSS %s%n", InfoCommand.mib(n(v.get("weights_bytes"))),
                 InfoCommand.mib(n(v.get("compute_buffer_bytes"))), InfoCommand.mib(n(v.get("peak_rss_bytes"))));
         o.printf(Locale.ROOT, "trained        %.1f%% of the trained tensors' elements at the end; %s skipped steps%n",

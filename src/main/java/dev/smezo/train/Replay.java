@@ -24,16 +24,19 @@ import java.util.function.LongConsumer;
 public final class Replay {
     private Replay() {}
 
-    /** Applies logged steps onto weights whose trainables were selected as the run did. */
+    /**
+     * Applies logged steps onto weights whose trainables were selected as the run did.
+     *
+     * @param toHost brings the current weights into {@code weights} before a threshold refresh reads
+     *               them (they may live on a device)
+     */
     public static void apply(List<StepResult> steps, TrainConfig config, ZoModel model, ZoConfig zc, Trainables trainables,
-                             Weights weights, int threads) {
-        apply(steps, config, model, zc, trainables, weights, threads, s -> {});
-    }
-
-    static void apply(List<StepResult> steps, TrainConfig config, ZoModel model, ZoConfig zc, Trainables trainables,
-                      Weights weights, int threads, LongConsumer progress) {
+                             Weights weights, int threads, Runnable toHost, LongConsumer progress) {
         for (StepResult r : steps) {
-            if (config.refreshesAt(r.step())) trainables.refreshThresholds(weights, threads);
+            if (config.refreshesAt(r.step())) {
+                toHost.run();
+                trainables.refreshThresholds(weights, threads);
+            }
             Estimator.apply(model, zc, r);
             progress.accept(r.step() + 1);
         }
@@ -61,7 +64,8 @@ public final class Replay {
                         update.apply(seed, coeff, decay);
                     }
                 };
-                apply(log.steps(), config, updateOnly, Trainer.zoConfig(config), t, model.weights(), threads, progress);
+                apply(log.steps(), config, updateOnly, Trainer.zoConfig(config), t, model.weights(), threads, () -> {},
+                        progress);
             }
             String baseName = String.valueOf(log.header().get("base_model"));
             Checkpoint.write(out, model, Checkpoint.keys(config, log.steps().size(), baseName));

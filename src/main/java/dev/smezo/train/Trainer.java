@@ -1,8 +1,7 @@
 package dev.smezo.train;
 
-import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.ggml.CpuBackend;
+import dev.smezo.forward.Placement;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -60,14 +59,21 @@ public final class Trainer {
     private final Path runDir;
     private final int threads;
     private final Listener listener;
+    private final String device;
 
     public Trainer(Path base, Path dataDir, TrainConfig config, Path runDir, int threads, Listener listener) {
+        this(base, dataDir, config, runDir, threads, listener, "cpu");
+    }
+
+    /** @param device cpu, cuda or auto (see {@link Placement#open}); the run's result does not depend on it */
+    public Trainer(Path base, Path dataDir, TrainConfig config, Path runDir, int threads, Listener listener, String device) {
         this.base = base;
         this.dataDir = dataDir;
         this.config = config;
         this.runDir = runDir;
         this.threads = threads;
         this.listener = listener;
+        this.device = device;
     }
 
     public Summary run(boolean resume) throws IOException {
@@ -79,9 +85,7 @@ public final class Trainer {
         if (splits.train().isEmpty()) throw new IllegalArgumentException("task " + task.name() + ": no training examples");
         try (Arena arena = Arena.ofShared();
              LlamaModel model = LlamaModel.open(base);
-             Tokenizer tok = Tokenizer.load(base);
-             CpuBackend backend = new CpuBackend(threads);
-             BackendWeights weights = new BackendWeights(model.weights())) {
+             Tokenizer tok = Tokenizer.load(base)) {
             List<EncodedExample> train = EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength());
             List<EncodedExample> dev = EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength());
             List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength());
@@ -95,10 +99,12 @@ public final class Trainer {
                     trainables.trained().size(), trainables.elements(), model.weights().totalElements(),
                     config.method().name().toLowerCase(), config.sparsity(), trainables.frozenQuantized().size()));
             ZoConfig zc = zoConfig(config);
-            try (PerturbedModel pm = new PerturbedModel(model.config(), weights, trainables, backend)) {
+            try (Placement placement = Placement.open(device, model.weights(), threads);
+                 PerturbedModel pm = new PerturbedModel(model.config(), placement.weights(), trainables, placement.backend())) {
+                listener.message("device: " + placement.description());
                 ModelZo zo = new ModelZo(pm);
                 Estimator est = new Estimator(zo, zc);
-                Run run = new Run(task, model, trainables, pm, zo, est, zc, shape, train, dev, test);
+                Run run = new Run(task, model, trainables, placement, pm, zo, est, zc, shape, train, dev, test);
                 return run.execute(resume, started);
             }
         }
@@ -121,6 +127,7 @@ public final class Trainer {
         final Task task;
         final LlamaModel model;
         final Trainables trainables;
+        final Placement placement;
         final PerturbedModel pm;
         final ModelZo zo;
         final Estimator est;
@@ -134,12 +141,14 @@ public final class Trainer {
         int consecutiveSkips;
         final List<Map<String, Object>> history = new ArrayList<>();
 
-        Run(Task task, LlamaModel model, Trainables trainables, PerturbedModel pm, ModelZo zo, Estimator est,
+        Run(Task task, LlamaModel model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
+            Estimator est,
             ZoConfig zc, ForwardShape shape, List<EncodedExample> train, List<EncodedExample> dev,
             List<EncodedExample> test) {
             this.task = task;
             this.model = model;
             this.trainables = trainables;
+            this.placement = placement;
             this.pm = pm;
             this.zo = zo;
             this.est = est;
@@ -162,7 +171,7 @@ public final class Trainer {
                     throw new IllegalArgumentException(trajFile + ": the run was made with another config: "
                             + log.config() + " (only --steps may change on --resume)");
                 }
-                Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads);
+                Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads, placement::toHost, x -> {});
                 done = log.steps().size();
                 traj = Trajectory.append(trajFile, log);
                 metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
@@ -211,6 +220,7 @@ public final class Trainer {
                     if (stepsDone % config.evalEvery() == 0 || stepsDone == config.steps()) evaluate(stepsDone, metrics);
                 }
             }
+            placement.toHost();
             Checkpoint.write(runDir.resolve(RunFiles.MODEL), model,
                     Checkpoint.keys(config, config.steps(), base.getFileName().toString()));
             Plot.write(runDir.resolve(RunFiles.PLOT), task.name() + " / " + config.method().name().toLowerCase(), history);
@@ -228,6 +238,8 @@ public final class Trainer {
             sum.put("trained_fraction", trainables.realizedFraction(model.weights()));
             sum.put("weights_bytes", model.weights().totalBytes());
             sum.put("compute_buffer_bytes", pm.computeBytes());
+            sum.put("device", placement.description());
+            sum.put("device_weights_bytes", placement.deviceBytes());
             sum.put("peak_rss_bytes", Memory.peakRss());
             sum.put("seconds", (System.nanoTime() - started) / 1e9);
             RunFiles.writeJson(runDir.resolve(RunFiles.SUMMARY), sum);
@@ -235,12 +247,15 @@ public final class Trainer {
         }
 
         void refreshIfDue(long step) {
-            if (config.refreshesAt(step)) trainables.refreshThresholds(model.weights(), threads);
+            if (!config.refreshesAt(step)) return;
+            placement.toHost();
+            trainables.refreshThresholds(model.weights(), threads);
         }
 
         void evaluate(long stepsDone, MetricsLog metrics) throws IOException {
             Evaluator.Result d = dev.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, dev, config.batch());
             Evaluator.Result t = test.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, test, config.batch());
+            placement.toHost();   // the masks are counted on the host copy
             double fraction = trainables.realizedFraction(model.weights());
             double[] perTensor = trainables.realizedFractions(model.weights());
             Map<String, Object> fractions = new LinkedHashMap<>();
@@ -262,6 +277,7 @@ public final class Trainer {
             history.add(m);
             boolean improved = track(m);
             if (improved && stepsDone > 0) {
+                placement.toHost();
                 Checkpoint.write(runDir.resolve(RunFiles.BEST), model,
                         Checkpoint.keys(config, stepsDone, base.getFileName().toString()));
             }

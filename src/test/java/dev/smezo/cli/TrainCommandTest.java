@@ -62,6 +62,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void cudaWithoutCudaIsAClearError() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.smezo.ggml.CudaBackend.deviceCount() == 0, "this machine has CUDA");
+        Path model = TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 3);
+        CliRunner.Result r = CliRunner.run("train", model.toString(), "--task", "synthetic-keywords", "--device", "cuda",
+                "--steps", "1", "--out", dir.resolve("run").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--device cuda"), r.err());
+    }
+
+    @Test
     void resumeWithoutTrajectoryIsClear() {
         CliRunner.Result r = CliRunner.run("train", "x.gguf", "--resume", dir.toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());

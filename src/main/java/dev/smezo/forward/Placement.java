@@ -1,0 +1,98 @@
+package dev.smezo.forward;
+
+import dev.smezo.ggml.Backend;
+import dev.smezo.ggml.CpuBackend;
+import dev.smezo.ggml.CudaBackend;
+import dev.smezo.ggml.DeviceWeights;
+import dev.smezo.ggml.WeightTensors;
+import dev.smezo.model.Weights;
+import java.util.Locale;
+
+/**
+ * Where a model's weights live and its graphs run. On the CPU the ggml tensors are the memory Java
+ * owns (no copy, nothing to synchronize). On CUDA the weights are uploaded once and updated in place
+ * on the device; {@link #toHost} brings them back into the Java memory when the host needs them
+ * (checkpoints, threshold refreshes, the trained-fraction count).
+ */
+public final class Placement implements AutoCloseable {
+    private final Backend backend;
+    private final WeightTensors tensors;
+    private final DeviceWeights device;   // null on the CPU
+    private final String description;
+
+    private Placement(Backend backend, WeightTensors tensors, DeviceWeights device, String description) {
+        this.backend = backend;
+        this.tensors = tensors;
+        this.device = device;
+        this.description = description;
+    }
+
+    /**
+     * @param device {@code cpu}, {@code cuda} (device 0) or {@code auto} (CUDA when this build has it and
+     *               a device is present, else the CPU)
+     */
+    public static Placement open(String device, Weights weights, int threads) {
+        String d = device.toLowerCase(Locale.ROOT);
+        boolean cuda = switch (d) {
+            case "cpu" -> false;
+            case "cuda" -> true;
+            case "auto" -> CudaBackend.deviceCount() > 0;
+            default -> throw new IllegalArgumentException("unknown --device '" + device + "' (cpu, cuda, auto)");
+        };
+        if (!cuda) {
+            CpuBackend cpu = new CpuBackend(threads);
+            return new Placement(cpu, new BackendWeights(weights), null, "cpu, " + threads + " threads");
+        }
+        if (CudaBackend.deviceCount() == 0) {
+            throw new IllegalArgumentException("--device cuda: " + (CudaBackend.librariesPresent() ? "no CUDA device found"
+                    : "this build has no CUDA libraries (build the native layer with SMEZO_CUDA=1 native/build.sh "
+                    + "where nvcc and cuBLAS are installed; see native/cuda/README.md)"));
+        }
+        CudaBackend gpu = new CudaBackend(0);
+        try {
+            DeviceWeights dw = new DeviceWeights(weights, gpu.bufferType());
+            return new Placement(gpu, dw, dw, "cuda: " + gpu.description());
+        } catch (RuntimeException | Error e) {
+            gpu.close();
+            throw e;
+        }
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public WeightTensors weights() {
+        return tensors;
+    }
+
+    public boolean onDevice() {
+        return device != null;
+    }
+
+    /** Device -> Java memory (no-op on the CPU, where they are the same memory). */
+    public void toHost() {
+        if (device != null) device.download();
+    }
+
+    /** Bytes of device memory the weights take (0 on the CPU). */
+    public long deviceBytes() {
+        return device == null ? 0 : device.deviceBytes();
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (tensors instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        backend.close();
+    }
+}
