@@ -81,7 +81,7 @@ public final class Plot {
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">step</text>%n", x0 + PANEL / 2, y0 + h + 32));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 %d %d)\">%s</text>%n",
-                x0 - 38, y0 + h / 2, x0 - 38, y0 + h / 2, yLabel));
+                x0 - 50, y0 + h / 2, x0 - 50, y0 + h / 2, yLabel));
         int legend = 0;
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();
