@@ -149,6 +149,10 @@ for lib in "${LIBS[@]}"; do
 done
 cp "$SMEZO_SO" "$OUT/libsmezo.so"
 [[ "$CUDA" == 1 ]] && cp "$SMEZO_CUDA_SO" "$OUT/libsmezo_cuda.so"
-ls "$OUT" > "$OUT/libraries.txt"
+# The index the jar's loader reads: a content key (so a run finds its extracted copy without reading
+# or hashing the libraries again), then the library names in load order's superset.
+NAMES="$(cd "$OUT" && ls)"
+LIBKEY="$(cd "$OUT" && sha256sum $NAMES | sha256sum | cut -c1-20)"
+{ echo "key $LIBKEY"; echo "$NAMES"; } > "$OUT/libraries.txt"
 echo "$LIBDIR" > "$OUT/build-dir.txt"
 log "native libraries ready in $OUT"

@@ -3,8 +3,7 @@ package dev.smezo.bench;
 import dev.smezo.forward.Batch;
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.forward.LlamaGraph;
-import dev.smezo.forward.WeightSource;
+import dev.smezo.forward.LogProbs;
 import dev.smezo.ggml.ComputeBuffer;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.ggml.CudaBackend;
@@ -204,14 +203,7 @@ public final class CudaCheck {
 
     private static double loss(float[] logits, int[] targets, int n) {
         double total = 0;
-        for (int row = 0; row < targets.length; row++) {
-            double mx = Double.NEGATIVE_INFINITY;
-            for (int v = 0; v < n; v++) mx = Math.max(mx, logits[row * n + v]);
-            double se = 0;
-            for (int v = 0; v < n; v++) se += Math.exp(logits[row * n + v] - mx);
-            total += -(logits[row * n + targets[row]] - mx - Math.log(se));
-        }
+        for (int row = 0; row < targets.length; row++) total -= LogProbs.of(logits, row, n, targets[row]);
         return total / targets.length;
     }
-
 }

@@ -9,7 +9,6 @@ import dev.smezo.model.LlamaModel;
 import dev.smezo.perturb.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long baseline = Footprint.baseline();
-        Method m = method.equalsIgnoreCase("none") ? null : Method.valueOf(method.toUpperCase(Locale.ROOT));
+        Method m = method.equalsIgnoreCase("none") ? null : TrainCommand.parseMethod(method);
         int t = threads.resolve();
         TrainBench.Config config = new TrainBench.Config(batch, seq, scored, t, m, sparsity, warmup, runs, steps);
         BenchReport report;

@@ -3,21 +3,18 @@ package dev.smezo.forward;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.HostBuffer;
 import dev.smezo.ggml.Tensor;
-import dev.smezo.ggml.WeightTensors;
+import dev.smezo.ggml.TensorTable;
 import dev.smezo.model.Weights;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The model's weights as ggml tensors. On the CPU backend each tensor points into the memory
  * that Java owns ({@link Weights#memory()}) through one {@link HostBuffer}: no copy, and in-place
  * updates there are what the next forward reads.
  */
-public final class BackendWeights implements WeightTensors, AutoCloseable {
+public final class BackendWeights extends TensorTable implements AutoCloseable {
     private final Weights weights;
     private final GraphBuilder context;
     private final HostBuffer buffer;
-    private final Map<String, Tensor> tensors = new HashMap<>();
 
     public BackendWeights(Weights weights) {
         this.weights = weights;
@@ -26,24 +23,12 @@ public final class BackendWeights implements WeightTensors, AutoCloseable {
         for (Weights.Entry e : weights.entries()) {
             Tensor t = context.name(context.newTensor(e.type(), e.ne()), e.name());
             buffer.place(t, e.offset());
-            tensors.put(e.name(), t);
+            put(e.name(), t);
         }
     }
 
     public Weights weights() {
         return weights;
-    }
-
-    @Override
-    public boolean has(String name) {
-        return tensors.containsKey(name);
-    }
-
-    @Override
-    public Tensor tensor(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) throw new IllegalArgumentException("no tensor " + name);
-        return t;
     }
 
     /** The weights exactly as stored: what inference and the reference forward use. */

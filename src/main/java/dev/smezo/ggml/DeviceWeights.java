@@ -8,8 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The model's weights in a device buffer (CUDA): one ggml tensor per {@link Weights.Entry}, allocated
@@ -18,14 +16,13 @@ import java.util.Map;
  * back into the Java memory (for a checkpoint), {@link #upload} sends the Java memory again.
  * The same surface as {@code dev.smezo.forward.BackendWeights}, which wraps the Java memory on the CPU.
  */
-public final class DeviceWeights implements WeightTensors, AutoCloseable {
+public final class DeviceWeights extends TensorTable implements AutoCloseable {
     private static final int USAGE_WEIGHTS = 1; // GGML_BACKEND_BUFFER_USAGE_WEIGHTS
 
     private final Weights weights;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ctx;
     private final MemorySegment buffer;
-    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
     /**
      * Allocates the device copy and uploads every tensor.
@@ -49,7 +46,7 @@ public final class DeviceWeights implements WeightTensors, AutoCloseable {
                 try (Arena a = Arena.ofConfined()) {
                     ggml_set_name(t.address(), a.allocateFrom(e.name()));
                 }
-                tensors.put(e.name(), t);
+                put(e.name(), t);
             }
             this.buffer = ggml_backend_alloc_ctx_tensors_from_buft(ctx, bufferType);
             if (buffer.equals(MemorySegment.NULL)) {
@@ -67,12 +64,12 @@ public final class DeviceWeights implements WeightTensors, AutoCloseable {
 
     /** Java memory -> device, every tensor. */
     public void upload() {
-        for (Weights.Entry e : weights.entries()) tensors.get(e.name()).set(weights.data(e), 0);
+        for (Weights.Entry e : weights.entries()) tensor(e.name()).set(weights.data(e), 0);
     }
 
     /** Device -> Java memory, every tensor (what a checkpoint writes). */
     public void download() {
-        for (Weights.Entry e : weights.entries()) tensors.get(e.name()).get(weights.data(e), 0);
+        for (Weights.Entry e : weights.entries()) tensor(e.name()).get(weights.data(e), 0);
     }
 
     /** Device -> Java memory for the named tensors only (the trained ones, say). */
@@ -82,18 +79,6 @@ public final class DeviceWeights implements WeightTensors, AutoCloseable {
 
     public Weights weights() {
         return weights;
-    }
-
-    @Override
-    public boolean has(String name) {
-        return tensors.containsKey(name);
-    }
-
-    @Override
-    public Tensor tensor(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) throw new IllegalArgumentException("no tensor " + name);
-        return t;
     }
 
     /** Bytes of device memory the weights take (with the buffer type's alignment). */

@@ -38,10 +38,6 @@ public final class Encode {
         return (short) ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16);
     }
 
-    public static float fromBf16(short b) {
-        return Float.intBitsToFloat((b & 0xffff) << 16);
-    }
-
     private static void q8_0(float[] v, MemorySegment dst, long start) {
         final int qk = 32;
         long block = start / qk;

@@ -8,9 +8,6 @@ import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -20,7 +17,8 @@ import java.util.List;
  * <ol>
  *   <li>the directory in the system property {@code smezo.native.dir} (tests, development);</li>
  *   <li>the jar's {@code /native/linux-x86_64/} resources, extracted once into a content-addressed
- *       cache {@code ~/.cache/smezo/lib/<sha256 of the libraries>/}.</li>
+ *       cache {@code ~/.cache/smezo/lib/<key>/}, the key being the libraries' sha256 that
+ *       native/build.sh wrote into libraries.txt (so a later run reads only that index).</li>
  * </ol>
  * ggml keeps global state (backend registry, CPU feature detection), so loading it twice from two
  * paths breaks it: every caller goes through this class.
@@ -115,44 +113,40 @@ public final class NativeLibraries {
         }
     }
 
+    /**
+     * The jar's libraries in the cache directory named by the content key that native/build.sh
+     * wrote into libraries.txt: a run whose copy is already there reads nothing but the index.
+     */
     private static Path extractFromJar() {
         try (InputStream index = NativeLibraries.class.getResourceAsStream(RESOURCE_DIR + "libraries.txt")) {
             if (index == null) {
                 throw new NativeLibraryException("no native libraries in the jar and -Dsmezo.native.dir is unset; "
                         + "build with `mvn package` (or run ./smezo, which builds)");
             }
-            List<String> names = new String(index.readAllBytes()).lines()
-                    .map(String::strip).filter(s -> s.endsWith(".so") || s.contains(".so.")).toList();
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            List<byte[]> contents = new java.util.ArrayList<>();
+            List<String> lines = new String(index.readAllBytes()).lines().map(String::strip).toList();
+            String key = lines.stream().filter(l -> l.startsWith("key ")).map(l -> l.substring(4)).findFirst()
+                    .orElseThrow(() -> new NativeLibraryException("the jar's libraries.txt has no key line: rebuild it"));
+            List<String> names = lines.stream().filter(s -> s.endsWith(".so") || s.contains(".so.")).toList();
+            Path cache = cacheRoot().resolve("lib").resolve(key);
+            if (Files.isRegularFile(cache.resolve(".complete"))) return cache;
+            Path tmp = Files.createDirectories(cache.getParent()).resolve(key + ".tmp-" + ProcessHandle.current().pid());
+            Files.createDirectories(tmp);
             for (String n : names) {
                 try (InputStream in = NativeLibraries.class.getResourceAsStream(RESOURCE_DIR + n)) {
                     if (in == null) throw new NativeLibraryException("jar lists " + n + " but does not hold it");
-                    byte[] b = in.readAllBytes();
-                    sha.update(n.getBytes());
-                    sha.update(b);
-                    contents.add(b);
+                    Files.copy(in, tmp.resolve(n));
                 }
             }
-            String key = HexFormat.of().formatHex(sha.digest()).substring(0, 20);
-            Path cache = cacheRoot().resolve("lib").resolve(key);
-            if (!Files.isRegularFile(cache.resolve(".complete"))) {
-                Path tmp = Files.createDirectories(cache.getParent()).resolve(key + ".tmp-" + ProcessHandle.current().pid());
-                Files.createDirectories(tmp);
-                for (int i = 0; i < names.size(); i++) Files.write(tmp.resolve(names.get(i)), contents.get(i));
-                Files.writeString(tmp.resolve(".complete"), key);
-                try {
-                    Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    // Another process extracted the same libraries first; theirs are identical.
-                    deleteTree(tmp);
-                }
+            Files.writeString(tmp.resolve(".complete"), key);
+            try {
+                Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // Another process extracted the same libraries first; theirs are identical.
+                deleteTree(tmp);
             }
             return cache;
         } catch (IOException e) {
             throw new UncheckedIOException("extracting native libraries", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -44,9 +44,7 @@ public final class Fp16 {
     }
 
     public static short floatToBf16(float f) {
-        int x = Float.floatToRawIntBits(f);
-        if ((x & 0x7FFFFFFF) > 0x7F800000) return (short) ((x >>> 16) | 0x40);
-        return (short) ((x + 0x7FFF + ((x >>> 16) & 1)) >>> 16);
+        return dev.smezo.model.Encode.toBf16(f);
     }
 
     /** Stochastic rounding to F16 with a 24-bit uniform integer v. */

@@ -134,7 +134,11 @@ public final class Trainables {
 
     /** The element-weighted overall fraction. */
     public double realizedFraction(Weights w) {
-        double[] f = realizedFractions(w);
+        return overallFraction(realizedFractions(w));
+    }
+
+    /** The element-weighted overall fraction of per-tensor fractions from {@link #realizedFractions}. */
+    public double overallFraction(double[] f) {
         double kept = 0, total = 0;
         for (int i = 0; i < f.length; i++) {
             long n = trained.get(i).entry().elements();

@@ -256,8 +256,8 @@ public final class Trainer {
             Evaluator.Result d = dev.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, dev, config.batch());
             Evaluator.Result t = test.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, test, config.batch());
             placement.toHost();   // the masks are counted on the host copy
-            double fraction = trainables.realizedFraction(model.weights());
             double[] perTensor = trainables.realizedFractions(model.weights());
+            double fraction = trainables.overallFraction(perTensor);
             Map<String, Object> fractions = new LinkedHashMap<>();
             for (int i = 0; i < perTensor.length; i++) fractions.put(trainables.trained().get(i).entry().name(), perTensor[i]);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -276,8 +276,7 @@ public final class Trainer {
             metrics.write(m);
             history.add(m);
             boolean improved = track(m);
-            if (improved && stepsDone > 0) {
-                placement.toHost();
+            if (improved && stepsDone > 0) {   // the host copy is current: refreshed above for the masks
                 Checkpoint.write(runDir.resolve(RunFiles.BEST), model,
                         Checkpoint.keys(config, stepsDone, base.getFileName().toString()));
             }
