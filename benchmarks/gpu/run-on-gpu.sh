@@ -10,13 +10,15 @@
 #           (native/cuda/gpu_check), the host emulation test, kernel throughput, then the Java layer on the
 #           GPU (dev.smezo.bench.CudaCheck: op, forward logits GPU vs CPU, 20 S-MeZO steps CPU vs GPU),
 #           with ggml's default cuBLAS compute type and with GGML_CUDA_CUBLAS_COMPUTE_TYPE=f32.
-#   bench   native/cuda/llama_bench: the 7B shape (step / 2 forwards, compute buffer with and without the
-#           W_eff ordering dependency) and the LLaMA-30B shape in F16 (60 layers, synthesized on the device):
-#           peak device memory and step time.
+#   bench   `smezo bench --shape ... --device cuda` at the paper's batch (16 x 128): the LLaMA-7B shape in
+#           F16 (step / 2 forwards) and the LLaMA-30B shape in F16 (60 layers, built in host memory, uploaded
+#           once: device memory in use over the weights, step time). JSON per model.
+#   bench-native  native/cuda/llama_bench, the same graphs from C (no JVM): a cross-check.
 #   all     build, check and bench (only if the build is already cached: it will not fit in one call).
 #   env     only detect and print the CUDA installation (nvcc, cuBLAS, libcuda, GPU).
 #
-# Every figure goes to $OUT (at most 8 files come back): build.txt, check.txt, java.txt, bench.txt, env.txt.
+# Every figure goes to $OUT (at most 8 files come back): build.txt, check.txt, java.txt, bench.txt,
+# bench-7b.json, bench-30b.json, bench-native.txt, env.txt.
 # Example device call: run(command="benchmarks/gpu/run-on-gpu.sh build", carry=[".device"], timeout_s=600)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -120,15 +122,30 @@ phase_check() {
 }
 
 phase_bench() {
+  say "smezo bench on the GPU (models built in memory: the 30B shape is 61 GiB, the disk 64 GiB)"
+  local JAVA=("$D/jdk/bin/java" --enable-native-access=ALL-UNNAMED -Xmx8g -Dsmezo.native.dir="$NATIVE" -jar "$D/smezo.jar")
+  local COMMON=(--type f16 --batch 16 --seq 128 --device cuda --json)
+  {
+    echo "## ${JAVA[*]} bench --shape llama-7b ${COMMON[*]} --runs 5 --steps 5"
+    "${JAVA[@]}" bench --shape llama-7b "${COMMON[@]}" --runs 5 --steps 5 > "$OUT/bench-7b.json"
+    echo "rc $?"; cat "$OUT/bench-7b.json"
+    echo "## ${JAVA[*]} bench --shape llama-30b ${COMMON[*]} --runs 3 --steps 3"
+    "${JAVA[@]}" bench --shape llama-30b "${COMMON[@]}" --runs 3 --steps 3 > "$OUT/bench-30b.json"
+    echo "rc $?"; cat "$OUT/bench-30b.json"
+  } > "$OUT/bench.txt" 2>&1
+  grep -E "^## |^rc |step_over_two_forwards|device_used_over_weights" "$OUT/bench.txt"
+}
+
+# The native C driver of the same graphs (no JVM), kept as a cross-check of the Java figures.
+phase_bench_native() {
   say "llama_bench"
   local LB="$BIN/llama_bench"
   {
-    echo "## 7B shape F16, 4 x 256 tokens, 64 outputs, W_eff ordered by dependency"; $LB --backend cuda --shape 7b --seqs 4 --len 256 --outputs 64 --steps 5 --dep 1
-    echo "## 7B shape F16, without the dependency (ggml's default order)"; $LB --backend cuda --shape 7b --seqs 4 --len 256 --outputs 64 --steps 3 --dep 0
-    echo "## 30B shape F16 (60 layers), 4 x 256 tokens"; $LB --backend cuda --shape 30b --seqs 4 --len 256 --outputs 64 --steps 5 --dep 1
-    echo "## 30B shape, plan only without the dependency"; $LB --backend cuda --shape 30b --seqs 4 --len 256 --outputs 64 --dep 0 --plan
-  } > "$OUT/bench.txt" 2>&1
-  grep -vE "^step " "$OUT/bench.txt"
+    echo "## 7B shape F16, 16 x 128 tokens, 64 outputs, W_eff ordered by dependency"; $LB --backend cuda --shape 7b --seqs 16 --len 128 --outputs 64 --steps 5 --dep 1
+    echo "## 30B shape F16 (60 layers), 16 x 128 tokens"; $LB --backend cuda --shape 30b --seqs 16 --len 128 --outputs 64 --steps 5 --dep 1
+    echo "## 30B shape, plan only without the dependency"; $LB --backend cuda --shape 30b --seqs 16 --len 128 --outputs 64 --dep 0 --plan
+  } > "$OUT/bench-native.txt" 2>&1
+  grep -vE "^step " "$OUT/bench-native.txt"
 }
 
 cuda_env || { cat "$OUT/env.txt" 2>/dev/null; exit 1; }
@@ -138,6 +155,7 @@ case "$PHASE" in
   build) phase_build ;;
   check) phase_check ;;
   bench) phase_bench ;;
+  bench-native) phase_bench_native ;;
   all) phase_build && phase_check && phase_bench ;;
-  *) echo "usage: $0 env|build|check|bench|all"; exit 2 ;;
+  *) echo "usage: $0 env|build|check|bench|bench-native|all"; exit 2 ;;
 esac

@@ -40,6 +40,7 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
         m.put("seq", c.length());
         m.put("scored_positions", c.shape().outputs());
         m.put("threads", c.threads());
+        m.put("device", run.device().description());
         m.put("warmup", c.warmup());
         m.put("forwards", c.forwards());
         m.put("steps", c.method() == null ? 0 : c.steps());
@@ -55,6 +56,12 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
         m.put("peak_rss_bytes", peakRss);
         m.put("peak_minus_baseline_bytes", peakAboveBaseline());
         m.put("peak_over_predicted", round(peakOverPredicted(), 4));
+        if (run.device().gpu()) {
+            m.put("device_weights_bytes", run.device().weightsBytes());
+            m.put("device_baseline_bytes", run.device().baselineBytes());
+            m.put("device_used_bytes", run.device().usedBytes());
+            m.put("device_used_over_weights", round(run.device().usedOverWeights(), 4));
+        }
         m.put("forward_s", round(run.forwardSeconds(), 6));
         m.put("forward_tokens_per_s", round(run.forwardTokensPerSecond(), 2));
         if (c.method() != null) {
@@ -90,15 +97,21 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
         row(sb, "method", c.method() == null ? "none (forwards only)"
                 : c.method().name() + (c.method().name().equals("MEZO") ? "" : " (sparsity " + c.sparsity() + ")"));
         row(sb, "batch x seq (scored)", c.sequences() + " x " + c.length() + " (" + c.shape().outputs() + ")");
-        row(sb, "threads", Integer.toString(c.threads()));
-        row(sb, "weights", mib(plan.weightsBytes()) + " (file " + mib(plan.fileBytes()) + ")");
+        row(sb, "device", run.device().description());
+        row(sb, "weights", mib(plan.weightsBytes()) + (plan.inMemory() ? " (built in memory)" : " (file " + mib(plan.fileBytes()) + ")"));
         row(sb, "compute buffer", mib(c.method() == null ? run.plainComputeBytes() : run.stepComputeBytes())
                 + (c.method() == null ? "" : " (plain forward " + mib(run.plainComputeBytes()) + ")"));
         row(sb, "baseline RSS (before the model)", mib(baselineRss));
-        row(sb, "predicted peak RSS", mib(plan.total()) + " (file + compute " + mib(plan.computeBytes()) + " + host "
+        row(sb, "predicted peak RSS", mib(plan.total()) + " (" + (plan.inMemory() ? "weights" : "file") + " + compute " + mib(plan.computeBytes()) + " + host "
                 + mib(plan.hostBytes()) + " + runtime " + mib(plan.runtimeBytes()) + ")");
         row(sb, "peak RSS (VmHWM)", mib(peakRss) + String.format(Locale.ROOT, " (%.3f x predicted)", peakOverPredicted()));
         row(sb, "peak - baseline", mib(peakAboveBaseline()));
+        if (run.device().gpu()) {
+            TrainBench.DeviceUse d = run.device();
+            row(sb, "device memory", String.format(Locale.ROOT, "%s in use after the run - %s before the upload = %s "
+                    + "(%.3f x the weights, %s on the device)", mib(d.usedBytes()), mib(d.baselineBytes()),
+                    mib(d.usedBytes() - d.baselineBytes()), d.usedOverWeights(), mib(d.weightsBytes())));
+        }
         row(sb, "forward", String.format(Locale.ROOT, "%.4f s (%.1f tok/s)", run.forwardSeconds(), run.forwardTokensPerSecond()));
         if (c.method() != null) {
             row(sb, "step (2 forwards + update)", String.format(Locale.ROOT, "%.4f s (%.1f tok/s)", run.stepSeconds(),

@@ -74,8 +74,7 @@ public final class CudaCheck {
             synth.fill(wc);
             Weights wg = Weights.allocate(synth.tensors(), arena);
             MemorySegment.copy(wc.memory(), 0, wg.memory(), 0, wc.memory().byteSize());
-            LlamaConfig config = new LlamaConfig(shape.nVocab(), shape.nEmbd(), shape.nLayer(), shape.nHead(),
-                    shape.nHeadKv(), shape.nFf(), shape.headDim(), shape.nCtx(), shape.rmsEps(), shape.ropeBase(), 1f);
+            LlamaConfig config = synth.config();
             Trainables tr = Trainables.select(wc, Trainables.Selection.MATRICES, Method.SMEZO,
                     Double.parseDouble(o.get("--sparsity")), 7, threads, arena);
             System.out.println("model " + shape.name() + " layers " + shape.nLayer() + " type " + type + " trained "

@@ -19,7 +19,8 @@ import java.lang.foreign.Arena;
  * and logits, and the runtime (JVM and libraries: measured before the model is loaded, plus
  * {@link Footprint#RUNTIME_GROWTH_BYTES}).
  *
- * @param fileBytes    the GGUF file (header and weights), all of it resident during training
+ * @param fileBytes    the GGUF file (header and weights), all of it resident during training; 0 for a
+ *                     model built in memory ({@link LlamaModel#synthesize}), whose weights are resident instead
  * @param weightsBytes the tensors alone
  * @param computeBytes the compute buffer of the training graph (of the plain forward for method none)
  * @param hostBytes    tokens, positions, mask, output ids and logits kept on the Java side
@@ -28,7 +29,16 @@ import java.lang.foreign.Arena;
 public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes) {
     /** Predicted peak RSS, bytes. */
     public long total() {
-        return fileBytes + computeBytes + hostBytes + runtimeBytes;
+        return residentModelBytes() + computeBytes + hostBytes + runtimeBytes;
+    }
+
+    /** The model's own resident memory: the file, or the weights of a model built in memory. */
+    public long residentModelBytes() {
+        return fileBytes > 0 ? fileBytes : weightsBytes;
+    }
+
+    public boolean inMemory() {
+        return fileBytes == 0;
     }
 
     /** Peak RSS above the footprint before the model is loaded. */

@@ -1,10 +1,10 @@
 package dev.smezo.bench;
 
-import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.Batch;
 import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.ggml.CpuBackend;
+import dev.smezo.forward.Placement;
+import dev.smezo.forward.WeightSource;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
@@ -47,10 +47,25 @@ public final class TrainBench {
     }
 
     /**
+     * Where it ran, and on a GPU its memory: the weights uploaded, the device memory in use before the
+     * upload (the CUDA context) and after the work (ggml-cuda's pools keep what they took: the peak).
+     */
+    public record DeviceUse(String description, long weightsBytes, long baselineBytes, long usedBytes) {
+        public boolean gpu() {
+            return weightsBytes > 0;
+        }
+
+        /** Device memory the run added to the context, over the weights (1.0: nothing but the weights). */
+        public double usedOverWeights() {
+            return (double) (usedBytes - baselineBytes) / weightsBytes;
+        }
+    }
+
+    /**
      * Median seconds of a plain forward and of a step (NaN without a method), the compute buffers of
      * the plain and the training graph, the trained element count and the last step's loss (L+).
      */
-    public record Result(Config config, double forwardSeconds, double stepSeconds, double setupSeconds,
+    public record Result(Config config, DeviceUse device, double forwardSeconds, double stepSeconds, double setupSeconds,
                          long plainComputeBytes, long stepComputeBytes, long trainedElements, double loss) {
         public int tokens() {
             return config.sequences() * config.length();
@@ -73,24 +88,26 @@ public final class TrainBench {
 
     private TrainBench() {}
 
-    public static Result run(LlamaModel model, Config c) {
+    /** @param device cpu, cuda or auto (see {@link Placement#open}) */
+    public static Result run(LlamaModel model, Config c, String device) {
         TokenObjective objective = scoredObjective(model.config().nVocab(), c);
         Batch batch = objective.batch();
         try (Arena arena = Arena.ofShared();
-             CpuBackend backend = new CpuBackend(c.threads());
-             BackendWeights w = new BackendWeights(model.weights())) {
+             Placement place = Placement.open(device, model.weights(), c.threads())) {
             double fwd;
             long plainBytes;
-            try (Forward f = new Forward(model.config(), w.plain(), backend, objective.shape())) {
+            try (Forward f = new Forward(model.config(), WeightSource.plain(place.weights()), place.backend(), objective.shape())) {
                 fwd = Timer.median(c.warmup(), c.forwards(), () -> f.run(batch));
                 plainBytes = f.computeBytes();
             }
-            if (c.method() == null) return new Result(c, fwd, Double.NaN, 0, plainBytes, 0, 0, Double.NaN);
+            if (c.method() == null) {
+                return new Result(c, deviceUse(place), fwd, Double.NaN, 0, plainBytes, 0, 0, Double.NaN);
+            }
             long t0 = System.nanoTime();
             Trainables t = Trainables.select(model.weights(), Trainables.Selection.MATRICES, c.method(), c.sparsity(), 1,
                     c.threads(), arena);
             double setup = (System.nanoTime() - t0) / 1e9;
-            try (PerturbedModel pm = new PerturbedModel(model.config(), w, t, backend)) {
+            try (PerturbedModel pm = new PerturbedModel(model.config(), place.weights(), t, place.backend())) {
                 ModelZo zo = new ModelZo(pm);
                 zo.objective(objective);
                 // A tiny lr: the update runs (and is timed) but hardly moves the weights.
@@ -101,9 +118,14 @@ public final class TrainBench {
                     StepResult r = est.step(step[0]++);
                     loss[0] = r.directions().getFirst().lossPlus();
                 });
-                return new Result(c, fwd, stepSeconds, setup, plainBytes, pm.computeBytes(), t.elements(), loss[0]);
+                return new Result(c, deviceUse(place), fwd, stepSeconds, setup, plainBytes, pm.computeBytes(),
+                        t.elements(), loss[0]);
             }
         }
+    }
+
+    private static DeviceUse deviceUse(Placement p) {
+        return new DeviceUse(p.description(), p.deviceBytes(), p.deviceBaselineBytes(), p.deviceUsedBytes());
     }
 
     /** Mean cross-entropy of a seeded label token at each scored position (the last K of each sequence). */

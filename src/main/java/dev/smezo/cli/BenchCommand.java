@@ -6,6 +6,7 @@ import dev.smezo.bench.ForwardBench;
 import dev.smezo.bench.MemoryPlan;
 import dev.smezo.bench.TrainBench;
 import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Synth;
 import dev.smezo.perturb.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,22 @@ import picocli.CommandLine.Parameters;
                     + "tokens/s. --llama adds libllama's llama_decode on the same tokens (all positions), after the peak "
                     + "is read. --json for machines.",
             "",
-            "Example:  smezo bench model.gguf --batch 4 --seq 128 --steps 3 --llama"},
+            "Instead of a file, --shape builds a synthetic model in memory (the values `smezo synth` would write), "
+                    + "for shapes larger than the disk. --device cuda runs on a GPU and adds the device memory.",
+            "",
+            "Examples:",
+            "  smezo bench model.gguf --batch 4 --seq 128 --steps 3 --llama",
+            "  smezo bench --shape llama-30b --type f16 --batch 16 --seq 128 --device cuda"},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "GGUF model (or --shape).")
     Path model;
+
+    @Mixin
+    ShapeOptions shape;
+
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--batch", defaultValue = "4", description = "Sequences per forward (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -67,19 +79,30 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((model == null) == !shape.given()) {
+            throw new CliException(Main.EXIT_USAGE, "give a MODEL file or --shape, not both");
+        }
+        if (llama && model == null) {
+            throw new CliException(Main.EXIT_USAGE, "--llama needs a MODEL file (libllama loads models from files)");
+        }
         long baseline = Footprint.baseline();
         Method m = method.equalsIgnoreCase("none") ? null : TrainCommand.parseMethod(method);
         int t = threads.resolve();
         TrainBench.Config config = new TrainBench.Config(batch, seq, scored, t, m, sparsity, warmup, runs, steps);
         BenchReport report;
-        try (LlamaModel lm = LlamaModel.open(model)) {
-            MemoryPlan plan = MemoryPlan.of(lm, Files.size(model), config.shape(), m, baseline);
-            TrainBench.Result r = TrainBench.run(lm, config);
+        try (LlamaModel lm = model != null ? LlamaModel.open(model) : build(shape.synth(null))) {
+            MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
+            TrainBench.Result r = TrainBench.run(lm, config, device.device);
             long peak = Footprint.peak();
             ForwardBench.Result fr = llama ? ForwardBench.run(model, lm, batch, seq, t, runs, true) : null;
-            report = new BenchReport(model.toString(), plan, baseline, peak, r, fr);
+            report = new BenchReport(lm.source(), plan, baseline, peak, r, fr);
         }
         System.out.print(json ? report.json() + System.lineSeparator() : report.table());
         return Main.EXIT_OK;
+    }
+
+    private static LlamaModel build(Synth synth) {
+        Progress progress = new Progress("synthesizing " + synth.describe(), synth.tensorBytes());
+        return LlamaModel.synthesize(synth, done -> progress.update(done, ""));
     }
 }

@@ -108,10 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--best-by", defaultValue = "loss", description = "Keep the best checkpoint by dev loss or accuracy (default: ${DEFAULT-VALUE}).")
     String bestBy;
 
-    @Option(names = "--device", defaultValue = "auto",
-            description = "cpu, cuda or auto: CUDA when this build has it and a GPU is present (default: ${DEFAULT-VALUE}). "
-                    + "The result does not depend on it: the noise, masks and updates are bit-identical.")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Mixin
     ThreadsOption threads;
@@ -145,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(config.steps());
         Trainer.Summary s;
         try {
-            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device).run(resume != null);
+            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device).run(resume != null);
         } catch (Trainer.DivergedException e) {
             throw new CliException(Main.EXIT_DIVERGED, "training diverged: " + e.getMessage());
         }

@@ -19,12 +19,15 @@ public final class Placement implements AutoCloseable {
     private final WeightTensors tensors;
     private final DeviceWeights device;   // null on the CPU
     private final String description;
+    private final long deviceBaselineBytes;
 
-    private Placement(Backend backend, WeightTensors tensors, DeviceWeights device, String description) {
+    private Placement(Backend backend, WeightTensors tensors, DeviceWeights device, String description,
+                      long deviceBaselineBytes) {
         this.backend = backend;
         this.tensors = tensors;
         this.device = device;
         this.description = description;
+        this.deviceBaselineBytes = deviceBaselineBytes;
     }
 
     /**
@@ -41,7 +44,7 @@ public final class Placement implements AutoCloseable {
         };
         if (!cuda) {
             CpuBackend cpu = new CpuBackend(threads);
-            return new Placement(cpu, new BackendWeights(weights), null, "cpu, " + threads + " threads");
+            return new Placement(cpu, new BackendWeights(weights), null, "cpu, " + threads + " threads", 0);
         }
         if (CudaBackend.deviceCount() == 0) {
             throw new IllegalArgumentException("--device cuda: " + (CudaBackend.librariesPresent() ? "no CUDA device found"
@@ -50,8 +53,9 @@ public final class Placement implements AutoCloseable {
         }
         CudaBackend gpu = new CudaBackend(0);
         try {
+            long baseline = gpu.memory().used();
             DeviceWeights dw = new DeviceWeights(weights, gpu.bufferType());
-            return new Placement(gpu, dw, dw, "cuda: " + gpu.description());
+            return new Placement(gpu, dw, dw, "cuda: " + gpu.description(), baseline);
         } catch (RuntimeException | Error e) {
             gpu.close();
             throw e;
@@ -78,6 +82,19 @@ public final class Placement implements AutoCloseable {
     /** Bytes of device memory the weights take (0 on the CPU). */
     public long deviceBytes() {
         return device == null ? 0 : device.deviceBytes();
+    }
+
+    /** Device memory in use (by every process) before the weights were uploaded: the CUDA context. 0 on the CPU. */
+    public long deviceBaselineBytes() {
+        return deviceBaselineBytes;
+    }
+
+    /**
+     * Device memory in use now (by every process; 0 on the CPU). ggml-cuda keeps what its pools
+     * once took, so after the work this is the peak of the work.
+     */
+    public long deviceUsedBytes() {
+        return backend instanceof CudaBackend gpu ? gpu.memory().used() : 0;
     }
 
     public String description() {

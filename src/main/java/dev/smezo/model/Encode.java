@@ -17,16 +17,21 @@ public final class Encode {
 
     /** Writes {@code v} as elements [start, start + v.length) of a tensor of type {@code type}. */
     public static void write(GgmlType type, float[] v, MemorySegment dst, long start) {
+        write(type, v, v.length, dst, start);
+    }
+
+    /** Writes {@code v[0, n)} as elements [start, start + n) ({@code n} whole blocks for quantized types). */
+    public static void write(GgmlType type, float[] v, int n, MemorySegment dst, long start) {
         switch (type) {
-            case F32 -> MemorySegment.copy(v, 0, dst, FLOAT, 4 * start, v.length);
+            case F32 -> MemorySegment.copy(v, 0, dst, FLOAT, 4 * start, n);
             case F16 -> {
-                for (int i = 0; i < v.length; i++) dst.set(SHORT, 2 * (start + i), Float.floatToFloat16(v[i]));
+                for (int i = 0; i < n; i++) dst.set(SHORT, 2 * (start + i), Float.floatToFloat16(v[i]));
             }
             case BF16 -> {
-                for (int i = 0; i < v.length; i++) dst.set(SHORT, 2 * (start + i), toBf16(v[i]));
+                for (int i = 0; i < n; i++) dst.set(SHORT, 2 * (start + i), toBf16(v[i]));
             }
-            case Q8_0 -> q8_0(v, dst, start);
-            case Q4_0 -> q4_0(v, dst, start);
+            case Q8_0 -> q8_0(v, n, dst, start);
+            case Q4_0 -> q4_0(v, n, dst, start);
             default -> throw new IllegalArgumentException("cannot encode " + type);
         }
     }
@@ -38,10 +43,10 @@ public final class Encode {
         return (short) ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16);
     }
 
-    private static void q8_0(float[] v, MemorySegment dst, long start) {
+    private static void q8_0(float[] v, int n, MemorySegment dst, long start) {
         final int qk = 32;
         long block = start / qk;
-        for (int b = 0; b < v.length / qk; b++, block++) {
+        for (int b = 0; b < n / qk; b++, block++) {
             float amax = 0;
             for (int j = 0; j < qk; j++) amax = Math.max(amax, Math.abs(v[b * qk + j]));
             float d = amax / 127f;
@@ -60,10 +65,10 @@ public final class Encode {
         return (int) Math.copySign(r, x);
     }
 
-    private static void q4_0(float[] v, MemorySegment dst, long start) {
+    private static void q4_0(float[] v, int n, MemorySegment dst, long start) {
         final int qk = 32;
         long block = start / qk;
-        for (int b = 0; b < v.length / qk; b++, block++) {
+        for (int b = 0; b < n / qk; b++, block++) {
             float amax = 0, max = 0;
             for (int j = 0; j < qk; j++) {
                 float x = v[b * qk + j];

@@ -45,6 +45,23 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A synthetic model built in memory, without a file (for shapes larger than the disk, such as
+     * LLaMA-30B on a 64 GiB disk): the same tensors, values, metadata and hyperparameters that
+     * {@link Synth#write} puts in a GGUF. {@code progress} hears the bytes filled (may be null).
+     */
+    public static LlamaModel synthesize(Synth synth, java.util.function.LongConsumer progress) {
+        Arena arena = Arena.ofShared();
+        try {
+            Weights w = Weights.allocate(synth.tensors(), arena);
+            synth.fill(w, progress);
+            return new LlamaModel(synth.describe(), synth.config(), synth.metadata(), w, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     public String source() {
         return source;
     }

@@ -22,6 +22,8 @@ import java.util.stream.IntStream;
  */
 public final class Synth {
     private static final int CHUNK = 1 << 20;
+    /** One chunk's values per worker thread, reused: a 61 GiB model would otherwise leave 4 MiB of garbage a chunk. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     private final ModelShape shape;
     private final GgmlType type;
@@ -49,6 +51,21 @@ public final class Synth {
 
     public ModelShape shape() {
         return shape;
+    }
+
+    public GgmlType type() {
+        return type;
+    }
+
+    /** The hyperparameters that {@link LlamaConfig#from} reads back from this model's metadata. */
+    public LlamaConfig config() {
+        return new LlamaConfig(shape.nVocab(), shape.nEmbd(), shape.nLayer(), shape.nHead(), shape.nHeadKv(), shape.nFf(),
+                shape.headDim(), shape.nCtx(), shape.rmsEps(), shape.ropeBase(), 1f);
+    }
+
+    /** A short name, e.g. {@code synth:llama-30b:60l:f16}. */
+    public String describe() {
+        return "synth:" + shape.name() + ":" + shape.nLayer() + "l:" + type.ggmlName() + (tied ? ":tied" : "");
     }
 
     /** Tensors in llama.cpp's order; vectors are F32, matrices of the chosen type. */
@@ -146,10 +163,10 @@ public final class Synth {
         IntStream.range(0, (int) chunks).parallel().forEach(c -> {
             long start = (long) c * CHUNK;
             int len = (int) Math.min(CHUNK, total - start);
-            float[] vals = new float[len];
+            float[] vals = SCRATCH.get();
             SplittableRandom r = new SplittableRandom(mix(tensorSeed + c));
             for (int i = 0; i < len; i++) vals[i] = (float) (mean + std * fastNormal(r));
-            Encode.write(spec.type(), vals, dst, start);
+            Encode.write(spec.type(), vals, len, dst, start);
         });
     }
 
@@ -195,6 +212,17 @@ public final class Synth {
 
     /** Fills every tensor of in-memory weights (for shapes too large for the disk). */
     public void fill(Weights w) {
-        for (Weights.TensorSpec s : tensors()) fill(s, w.data(w.get(s.name())));
+        fill(w, null);
+    }
+
+    /** The same, telling {@code progress} the bytes filled so far after each tensor (may be null). */
+    public void fill(Weights w, java.util.function.LongConsumer progress) {
+        long done = 0;
+        for (Weights.TensorSpec s : tensors()) {
+            MemorySegment dst = w.data(w.get(s.name()));
+            fill(s, dst);
+            done += dst.byteSize();
+            if (progress != null) progress.accept(done);
+        }
     }
 }

@@ -94,6 +94,58 @@ class MemoryPlanTest {
         assertFalse(j.containsKey("llama_decode_s"));
     }
 
+    /**
+     * --shape builds in memory the model synth writes: the same loss on the same batch, the same
+     * compute buffer, and a prediction with the weights resident in place of a file.
+     */
+    @Test
+    void benchOfAShapeRunsTheModelSynthWrites() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
+        String[] common = {"--batch", "2", "--seq", "16", "--scored", "3", "--runs", "1", "--steps", "1", "--warmup", "0",
+                "-t", "2", "--json", "--device", "cpu"};
+        Map<String, Object> file = json(CliRunner.run(concat(new String[] {"bench", path.toString()}, common)));
+        Map<String, Object> mem = json(CliRunner.run(concat(new String[] {"bench", "--shape", "tiny", "--layers", "2",
+                "--type", "f16", "--seed", "4"}, common)));
+        assertEquals("synth:tiny:2l:f16", mem.get("model"));
+        assertEquals("cpu, 2 threads", mem.get("device"));
+        assertEquals(file.get("loss"), mem.get("loss"), "same weights, same batch, same loss");
+        assertEquals(file.get("compute_buffer_bytes"), mem.get("compute_buffer_bytes"));
+        assertEquals(file.get("weights_bytes"), mem.get("weights_bytes"));
+        assertEquals(0L, mem.get("file_bytes"));
+        assertEquals((Long) mem.get("weights_bytes") + (Long) mem.get("compute_buffer_bytes")
+                + (Long) mem.get("predicted_host_bytes") + (Long) mem.get("predicted_runtime_bytes"),
+                mem.get("predicted_peak_rss_bytes"));
+        assertFalse(mem.containsKey("device_used_bytes"), "no device memory on the CPU");
+    }
+
+    @Test
+    void benchNeedsExactlyOneModel() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
+        CliRunner.Result neither = CliRunner.run("bench", "--steps", "1");
+        assertEquals(2, neither.exitCode(), neither.err());
+        assertTrue(neither.err().contains("MODEL file or --shape"), neither.err());
+        CliRunner.Result both = CliRunner.run("bench", path.toString(), "--shape", "tiny");
+        assertEquals(2, both.exitCode(), both.err());
+        CliRunner.Result llama = CliRunner.run("bench", "--shape", "tiny", "--llama");
+        assertEquals(2, llama.exitCode(), llama.err());
+        assertTrue(llama.err().contains("--llama needs a MODEL file"), llama.err());
+        CliRunner.Result unknown = CliRunner.run("bench", "--shape", "llama-31b");
+        assertEquals(3, unknown.exitCode(), unknown.err());
+        assertTrue(unknown.err().contains("unknown shape 'llama-31b'"), unknown.err());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(CliRunner.Result r) {
+        assertEquals(0, r.exitCode(), r.err());
+        return (Map<String, Object>) Json.parse(r.out().strip());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void infoPrintsThePrediction() throws Exception {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 3);
