@@ -37,6 +37,14 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         return fileBytes > 0 ? fileBytes : weightsBytes;
     }
 
+    /**
+     * The host's part when the graphs run on a GPU: the compute buffer lives on the device. (The CUDA
+     * runtime's own host memory is not in the runtime baseline, so this is a lower bound there.)
+     */
+    public MemoryPlan computeOnDevice() {
+        return new MemoryPlan(fileBytes, weightsBytes, 0, hostBytes, runtimeBytes);
+    }
+
     public boolean inMemory() {
         return fileBytes == 0;
     }

@@ -5,6 +5,7 @@ import dev.smezo.bench.Footprint;
 import dev.smezo.bench.ForwardBench;
 import dev.smezo.bench.MemoryPlan;
 import dev.smezo.bench.TrainBench;
+import dev.smezo.forward.Placement;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.model.Synth;
 import dev.smezo.perturb.Method;
@@ -85,6 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         if (llama && model == null) {
             throw new CliException(Main.EXIT_USAGE, "--llama needs a MODEL file (libllama loads models from files)");
         }
+        boolean cuda = Placement.onCuda(device.device);   // a bad --device fails before a large model is built
         long baseline = Footprint.baseline();
         Method m = method.equalsIgnoreCase("none") ? null : TrainCommand.parseMethod(method);
         int t = threads.resolve();
@@ -92,6 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchReport report;
         try (LlamaModel lm = model != null ? LlamaModel.open(model) : build(shape.synth(null))) {
             MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
+            if (cuda) plan = plan.computeOnDevice();
             TrainBench.Result r = TrainBench.run(lm, config, device.device);
             long peak = Footprint.peak();
             ForwardBench.Result fr = llama ? ForwardBench.run(model, lm, batch, seq, t, runs, true) : null;

@@ -35,21 +35,9 @@ public final class Placement implements AutoCloseable {
      *               a device is present, else the CPU)
      */
     public static Placement open(String device, Weights weights, int threads) {
-        String d = device.toLowerCase(Locale.ROOT);
-        boolean cuda = switch (d) {
-            case "cpu" -> false;
-            case "cuda" -> true;
-            case "auto" -> CudaBackend.deviceCount() > 0;
-            default -> throw new IllegalArgumentException("unknown --device '" + device + "' (cpu, cuda, auto)");
-        };
-        if (!cuda) {
+        if (!onCuda(device)) {
             CpuBackend cpu = new CpuBackend(threads);
             return new Placement(cpu, new BackendWeights(weights), null, "cpu, " + threads + " threads", 0);
-        }
-        if (CudaBackend.deviceCount() == 0) {
-            throw new IllegalArgumentException("--device cuda: " + (CudaBackend.librariesPresent() ? "no CUDA device found"
-                    : "this build has no CUDA libraries (build the native layer with SMEZO_CUDA=1 native/build.sh "
-                    + "where nvcc and cuBLAS are installed; see native/cuda/README.md)"));
         }
         CudaBackend gpu = new CudaBackend(0);
         try {
@@ -60,6 +48,27 @@ public final class Placement implements AutoCloseable {
             gpu.close();
             throw e;
         }
+    }
+
+    /**
+     * Resolves {@code device} (cpu, cuda, auto) to whether it means CUDA, checking that it can: cheap,
+     * so a command can fail before it builds a large model.
+     *
+     * @throws IllegalArgumentException for an unknown name, or cuda without a CUDA build or device
+     */
+    public static boolean onCuda(String device) {
+        boolean cuda = switch (device.toLowerCase(Locale.ROOT)) {
+            case "cpu" -> false;
+            case "cuda" -> true;
+            case "auto" -> CudaBackend.deviceCount() > 0;
+            default -> throw new IllegalArgumentException("unknown --device '" + device + "' (cpu, cuda, auto)");
+        };
+        if (cuda && CudaBackend.deviceCount() == 0) {
+            throw new IllegalArgumentException("--device cuda: " + (CudaBackend.librariesPresent() ? "no CUDA device found"
+                    : "this build has no CUDA libraries (build the native layer with SMEZO_CUDA=1 native/build.sh "
+                    + "where nvcc and cuBLAS are installed; see native/cuda/README.md)"));
+        }
+        return cuda;
     }
 
     public Backend backend() {

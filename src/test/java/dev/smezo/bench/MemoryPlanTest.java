@@ -134,6 +134,16 @@ class MemoryPlanTest {
         assertTrue(unknown.err().contains("unknown shape 'llama-31b'"), unknown.err());
     }
 
+    @Test
+    void benchWithoutCudaFailsBeforeBuildingTheModel() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.smezo.ggml.CudaBackend.deviceCount() == 0,
+                "skipped: this build has CUDA and a device");
+        CliRunner.Result r = CliRunner.run("bench", "--shape", "tiny", "--device", "cuda");
+        assertEquals(3, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--device cuda: "), r.err());
+        assertFalse(r.err().contains("synthesizing"), "the device is checked first: " + r.err());
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json(CliRunner.Result r) {
         assertEquals(0, r.exitCode(), r.err());
