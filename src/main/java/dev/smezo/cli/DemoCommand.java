@@ -52,6 +52,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    DeviceOption device;
+
     /** One method's settings for the demo. */
     private record Arm(Method method, double lr, long refreshEvery) {}
 
@@ -82,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
             Path run = out.resolve(a.method.name().toLowerCase(Locale.ROOT));
             System.err.printf(Locale.ROOT, "%n== %s, lr %g%s -> %s%n", a.method.name(), a.lr,
                     a.refreshEvery > 0 ? ", thresholds refreshed every " + a.refreshEvery + " steps" : "", run);
-            new Trainer(m, dataDir(), c, run, threads.resolve(), new Listener(a.method.name(), n), "auto").run(false);
+            new Trainer(m, dataDir(), c, run, threads.resolve(), new Listener(a.method.name(), n), device.device).run(false);
             List<Map<String, Object>> history = MetricsLog.read(run.resolve(RunFiles.METRICS));
             List<Map<String, Object>> ev = history.stream().filter(x -> "eval".equals(x.get("type"))).toList();
             evals.put(a.method, ev);
