@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,11 +27,20 @@ import picocli.CommandLine.Parameters;
                     + "inputs and logits, and the runtime (this process's footprint before the model is loaded, plus an "
                     + "estimate of its growth in a run).",
             "",
-            "Example:  smezo info model.gguf --batch 16 --seq 128"},
+            "With --shape instead of a file, the same for a synthetic model of that shape (models/llama-shapes.tsv), "
+                    + "sized without building it: the weights are reserved, never written, so the LLaMA-65B shape can be "
+                    + "planned on a laptop.",
+            "",
+            "Examples:",
+            "  smezo info model.gguf --batch 16 --seq 128",
+            "  smezo info --shape llama-30b --type f16 --batch 16 --seq 128 --no-tensors"},
         mixinStandardHelpOptions = true)
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "GGUF model (or --shape).")
     Path model;
+
+    @Mixin
+    ShapeOptions shape;
 
     @Option(names = "--batch", defaultValue = "16", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -47,12 +57,15 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((model == null) == !shape.given()) {
+            throw new CliException(Main.EXIT_USAGE, "give a MODEL file or --shape, not both");
+        }
         PrintStream out = System.out;
         long baseline = Footprint.baseline();
-        try (LlamaModel m = LlamaModel.open(model)) {
+        try (LlamaModel m = model != null ? LlamaModel.open(model) : LlamaModel.shapeOnly(shape.synth(null))) {
             LlamaConfig c = m.config();
             Weights w = m.weights();
-            out.printf(Locale.ROOT, "model            %s%n", model);
+            out.printf(Locale.ROOT, "model            %s%s%n", m.source(), model == null ? " (shape only: no values built)" : "");
             out.printf(Locale.ROOT, "architecture     llama%s%n", m.tiedOutput() ? " (tied output)" : "");
             out.printf(Locale.ROOT, "vocabulary       %d%n", c.nVocab());
             out.printf(Locale.ROOT, "embedding        %d%n", c.nEmbd());
@@ -74,13 +87,13 @@ final class InfoCommand implements Callable<Integer> {
                 }
             }
             int outs = outputs != null ? outputs : 4 * batch;
-            ForwardShape shape = new ForwardShape(batch, seq, outs);
-            MemoryPlan plan = MemoryPlan.of(m, Files.size(model), shape, Method.SMEZO, baseline);
+            ForwardShape forward = new ForwardShape(batch, seq, outs);
+            MemoryPlan plan = MemoryPlan.of(m, model != null ? Files.size(model) : 0, forward, Method.SMEZO, baseline);
             out.println();
             out.printf(Locale.ROOT, "training memory  batch %d x %d tokens, %d scored positions (predicted peak RSS)%n",
                     batch, seq, outs);
-            out.printf(Locale.ROOT, "  weights        %s (file %s, mapped privately, resident once)%n",
-                    mib(w.totalBytes()), mib(plan.fileBytes()));
+            out.printf(Locale.ROOT, plan.inMemory() ? "  weights        %s (built in memory, as bench --shape does)%n"
+                    : "  weights        %s (file %s, mapped privately, resident once)%n", mib(w.totalBytes()), mib(plan.fileBytes()));
             out.printf(Locale.ROOT, "  compute buffer %s (training graph, with perturbed-weight scratch)%n",
                     mib(plan.computeBytes()));
             out.printf(Locale.ROOT, "  host buffers   %s (tokens, mask, logits)%n", mib(plan.hostBytes()));

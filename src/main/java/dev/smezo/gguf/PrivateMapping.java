@@ -16,10 +16,12 @@ import java.nio.file.Path;
 /**
  * A copy-on-write mapping of a file this process may only read. POSIX allows
  * {@code mmap(PROT_READ|PROT_WRITE, MAP_PRIVATE)} on a read-only descriptor, but FileChannel
- * demands a channel open for writing, so this goes to libc directly (Linux and macOS values).
+ * demands a channel open for writing, so this goes to libc directly (Linux values). Also
+ * anonymous memory that is reserved but not committed ({@link #reserve}).
  */
-final class PrivateMapping {
+public final class PrivateMapping {
     private static final int O_RDONLY = 0, PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2;
+    private static final int MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
@@ -65,6 +67,25 @@ final class PrivateMapping {
             throw e;
         } catch (Throwable t) {
             throw new IOException("cannot map " + path + " privately", t);
+        }
+    }
+
+    /**
+     * {@code size} bytes of zeroed anonymous memory that cost nothing until written (MAP_NORESERVE,
+     * no swap reserved): room for tensors whose values are never needed, such as a model's weights
+     * when only its graphs are sized. Unmapped when the arena closes.
+     */
+    public static MemorySegment reserve(long size, Arena arena) {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment state = tmp.allocate(STATE);
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, size,
+                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            if (addr.address() == -1L) throw new OutOfMemoryError(error("mmap", Path.of("(anonymous " + size + " bytes)"), state).getMessage());
+            return addr.reinterpret(size, arena, PrivateMapping::unmap);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot reserve " + size + " bytes", t);
         }
     }
 

@@ -62,6 +62,22 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The same model with no values: its tensors sit in reserved, uncommitted memory, so graphs over
+     * it can be built and sized (what {@code smezo info --shape} predicts from) for any shape, even
+     * one larger than this machine's memory. Its weights must not be read.
+     */
+    public static LlamaModel shapeOnly(Synth synth) {
+        Arena arena = Arena.ofShared();
+        try {
+            Weights w = Weights.reserve(synth.tensors(), arena);
+            return new LlamaModel(synth.describe(), synth.config(), synth.metadata(), w, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     public String source() {
         return source;
     }

@@ -81,6 +81,21 @@ public final class Weights {
 
     /** Zeroed memory for the given tensors (synthetic models built in memory). */
     public static Weights allocate(List<TensorSpec> specs, Arena arena) {
+        List<Entry> entries = layout(specs);
+        return new Weights(arena.allocate(Math.max(end(entries), 1), 4096), entries);
+    }
+
+    /**
+     * Reserved, uncommitted zero memory for the given tensors: a model whose graphs can be built and
+     * sized (ggml's allocator never reads weights) at no memory cost, as long as nothing reads or
+     * writes the values (see {@link dev.smezo.gguf.PrivateMapping#reserve}).
+     */
+    public static Weights reserve(List<TensorSpec> specs, Arena arena) {
+        List<Entry> entries = layout(specs);
+        return new Weights(dev.smezo.gguf.PrivateMapping.reserve(Math.max(end(entries), 1), arena), entries);
+    }
+
+    private static List<Entry> layout(List<TensorSpec> specs) {
         List<Entry> entries = new ArrayList<>();
         long offset = 0;
         int id = 0;
@@ -89,7 +104,11 @@ public final class Weights {
             entries.add(new Entry(id++, s.name(), s.type(), s.ne().clone(), offset, bytes));
             offset = align(offset + bytes);
         }
-        return new Weights(arena.allocate(Math.max(offset, 1), 4096), entries);
+        return entries;
+    }
+
+    private static long end(List<Entry> entries) {
+        return entries.isEmpty() ? 0 : align(entries.getLast().offset() + entries.getLast().bytes());
     }
 
     /** A tensor to create: name, type and shape. */

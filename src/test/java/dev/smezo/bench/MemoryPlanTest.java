@@ -10,6 +10,8 @@ import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.json.Json;
 import dev.smezo.model.LlamaModel;
+import dev.smezo.model.ModelShape;
+import dev.smezo.model.Synth;
 import dev.smezo.model.Weights;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
@@ -132,6 +134,38 @@ class MemoryPlanTest {
         CliRunner.Result unknown = CliRunner.run("bench", "--shape", "llama-31b");
         assertEquals(3, unknown.exitCode(), unknown.err());
         assertTrue(unknown.err().contains("unknown shape 'llama-31b'"), unknown.err());
+    }
+
+    /** A shape-only model (no values, reserved memory) gives the file's plan, and costs no memory. */
+    @Test
+    void shapeOnlyModelsArePlannedWithoutTheirWeights() throws Exception {
+        Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
+        ForwardShape shape = new ForwardShape(3, 24, 12);
+        try (LlamaModel file = LlamaModel.open(path);
+             LlamaModel bare = LlamaModel.shapeOnly(new Synth(ModelShape.named("tiny").withLayers(2), GgmlType.F16, false, 4))) {
+            MemoryPlan a = MemoryPlan.of(file, Files.size(path), shape, Method.SMEZO, 0);
+            MemoryPlan b = MemoryPlan.of(bare, 0, shape, Method.SMEZO, 0);
+            assertEquals(a.computeBytes(), b.computeBytes());
+            assertEquals(a.weightsBytes(), b.weightsBytes());
+            assertEquals(a.total() - a.fileBytes() + a.weightsBytes(), b.total(), "weights resident in place of the file");
+        }
+        // The LLaMA-7B shape in F16 (13.5 GB) planned at 16 x 128 leaves the resident memory where it was.
+        long before = Footprint.current();
+        try (LlamaModel bare = LlamaModel.shapeOnly(new Synth(ModelShape.named("llama-7b"), GgmlType.F16, false, 1))) {
+            MemoryPlan p = MemoryPlan.of(bare, 0, new ForwardShape(16, 128, 64), Method.SMEZO, 0);
+            long grew = Footprint.current() - before;
+            System.out.printf("llama-7b f16 shape only: weights %d MiB, compute %d MiB, RSS grew %d MiB%n",
+                    p.weightsBytes() >> 20, p.computeBytes() >> 20, grew >> 20);
+            assertTrue(p.weightsBytes() > 13_000_000_000L);
+            assertTrue(grew < 512L << 20, "RSS grew by " + (grew >> 20) + " MiB");
+        }
+        CliRunner.Result r = CliRunner.run("info", "--shape", "tiny", "--layers", "2", "--type", "f16", "--batch", "3",
+                "--seq", "24", "--outputs", "12", "--no-tensors");
+        assertEquals(0, r.exitCode(), r.err());
+        CliRunner.Result f = CliRunner.run("info", path.toString(), "--batch", "3", "--seq", "24", "--outputs", "12", "--no-tensors");
+        String computeLine = "(?s).*(compute buffer +[0-9.,]+ MiB).*";
+        assertEquals(f.out().replaceAll(computeLine, "$1"), r.out().replaceAll(computeLine, "$1"));
+        assertTrue(r.out().contains("synth:tiny:2l:f16 (shape only: no values built)"), r.out());
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.smezo.testing.TestModels;
 import dev.smezo.zo.Estimator;
 import dev.smezo.zo.ZoConfig;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -55,7 +54,7 @@ class ZeroAllocationTest {
             for (int s = 0; s < 300; s++) est.step(s);
             long compute = pm.computeBytes();
             System.gc();
-            long before = rss();
+            long before = Memory.rss();
             long[] heap = new long[WINDOWS + 1];
             heap[0] = mallocInUse();
             int step = 300;
@@ -64,7 +63,7 @@ class ZeroAllocationTest {
                 heap[w] = mallocInUse();
             }
             System.gc();
-            long after = rss();
+            long after = Memory.rss();
             long quietest = Long.MAX_VALUE;
             StringBuilder growth = new StringBuilder();
             for (int w = 1; w <= WINDOWS; w++) {
@@ -94,10 +93,4 @@ class ZeroAllocationTest {
         }
     }
 
-    static long rss() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
-        }
-        throw new IllegalStateException("no VmRSS");
-    }
 }
