@@ -9,7 +9,8 @@
 #   check   bit-exactness of the CUDA kernels and of the ops through ggml-cuda against the CPU
 #           (native/cuda/gpu_check), the host emulation test, kernel throughput, then the Java layer on the
 #           GPU (dev.smezo.bench.CudaCheck: op, forward logits GPU vs CPU, 20 S-MeZO steps CPU vs GPU),
-#           with ggml's default cuBLAS compute type and with GGML_CUDA_CUBLAS_COMPUTE_TYPE=f32.
+#           with the patched default (F16 GEMMs accumulate in F32), with ggml's own half accumulation
+#           (GGML_CUDA_F16_ACCUMULATE=f16) and with F32 GEMMs throughout (GGML_CUDA_CUBLAS_COMPUTE_TYPE=f32).
 #   bench   `smezo bench --shape ... --device cuda` at the paper's batch (16 x 128): the LLaMA-7B shape in
 #           F16 (step / 2 forwards) and the LLaMA-30B shape in F16 (60 layers, built in host memory, uploaded
 #           once: device memory in use over the weights, step time). JSON per model.
@@ -112,10 +113,12 @@ phase_check() {
   say "Java layer on the GPU"
   local JAVA=("$D/jdk/bin/java" --enable-native-access=ALL-UNNAMED -Xmx96g -Dsmezo.native.dir="$NATIVE" -cp "$D/smezo.jar" dev.smezo.bench.CudaCheck)
   {
-    echo "## CudaCheck tiny (default cuBLAS compute type)"; "${JAVA[@]}" --shape tiny --steps 20 2>&1
-    echo "## CudaCheck llama-7b widths, 2 layers, F16 (default cuBLAS compute type)"
+    echo "## CudaCheck tiny (patched default: F16 GEMMs accumulate in F32)"; "${JAVA[@]}" --shape tiny --steps 20 2>&1
+    echo "## CudaCheck llama-7b widths, 2 layers, F16 (patched default: F32 accumulation)"
     "${JAVA[@]}" --shape llama-7b --layers 2 --steps 20 --seqs 2 --len 128 2>&1
-    echo "## the same with GGML_CUDA_CUBLAS_COMPUTE_TYPE=f32"
+    echo "## the same with ggml's half accumulation (GGML_CUDA_F16_ACCUMULATE=f16)"
+    GGML_CUDA_F16_ACCUMULATE=f16 "${JAVA[@]}" --shape llama-7b --layers 2 --steps 20 --seqs 2 --len 128 2>&1
+    echo "## the same with F32 GEMMs throughout (GGML_CUDA_CUBLAS_COMPUTE_TYPE=f32)"
     GGML_CUDA_CUBLAS_COMPUTE_TYPE=f32 "${JAVA[@]}" --shape llama-7b --layers 2 --steps 20 --seqs 2 --len 128 2>&1
   } > "$OUT/java.txt"
   grep -E "passed|FAILED|forward c=|train_|device " "$OUT/java.txt"
