@@ -68,7 +68,7 @@ CREATED=()
 row() { # row NAME MODEL FINETUNE(0/1) RUNS STEPS WARMUP
   local name=$1 model=$2 ft=$3 runs=$4 steps=$5 warmup=$6 n=$((BATCH * SEQ))
   local bench=(./smezo bench "$model" --batch "$BATCH" --seq "$SEQ" --scored 4 --method smezo --runs "$runs"
-    --steps "$steps" --warmup "$warmup" -t "$THREADS" --json)
+    --steps "$steps" --warmup "$warmup" -t "$THREADS" --device cpu --json)
   local info=(./smezo info "$model" --batch "$BATCH" --seq "$SEQ" --no-tensors)
   local ppl=("$PPL" -m "$model" -f "$WORK/text.txt" -c "$SEQ" -b "$n" -ub "$n" --chunks "$BATCH" -t "$THREADS" -fit off)
   local pplnm=("${ppl[@]}" -lm none)

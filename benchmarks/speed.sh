@@ -24,7 +24,7 @@ CMDS=() FWD=() STEP=()
 run() { # name model batch seq runs
   local name="$1" model="$2" b="$3" t="$4" runs="$5" out="$WORK/$1-$3x$4.json"
   local cmd=(./smezo bench "$model" --batch "$b" --seq "$t" --scored 4 --method smezo --runs "$runs" --steps "$runs"
-             --warmup 1 -t "$THREADS" --llama --json)
+             --warmup 1 -t "$THREADS" --device cpu --llama --json)
   CMDS+=("${cmd[*]}")
   echo "[speed] ${cmd[*]}" >&2
   "${cmd[@]}" >"$out"

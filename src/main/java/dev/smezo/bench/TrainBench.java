@@ -99,9 +99,8 @@ public final class TrainBench {
             try (Forward f = new Forward(model.config(), WeightSource.plain(place.weights()), place.backend(), objective.shape())) {
                 fwd = Timer.median(c.warmup(), c.forwards(), () -> f.run(batch));
                 plainBytes = f.computeBytes();
-            }
-            if (c.method() == null) {
-                return new Result(c, deviceUse(place), fwd, Double.NaN, 0, plainBytes, 0, 0, Double.NaN);
+                // Read while the forward's buffers are alive: closing it gives its compute buffer back.
+                if (c.method() == null) return new Result(c, deviceUse(place), fwd, Double.NaN, 0, plainBytes, 0, 0, Double.NaN);
             }
             long t0 = System.nanoTime();
             Trainables t = Trainables.select(model.weights(), Trainables.Selection.MATRICES, c.method(), c.sparsity(), 1,

@@ -80,9 +80,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((model == null) == !shape.given()) {
-            throw new CliException(Main.EXIT_USAGE, "give a MODEL file or --shape, not both");
-        }
+        shape.checkExclusive(model);
         if (llama && model == null) {
             throw new CliException(Main.EXIT_USAGE, "--llama needs a MODEL file (libllama loads models from files)");
         }

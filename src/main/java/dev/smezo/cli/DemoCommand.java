@@ -1,5 +1,6 @@
 package dev.smezo.cli;
 
+import dev.smezo.forward.Placement;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
@@ -60,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Placement.onCuda(device.device);   // a bad --device fails before any work
         Files.createDirectories(out);
         Path m = model;
         if (m == null && !synthetic) m = findStories();

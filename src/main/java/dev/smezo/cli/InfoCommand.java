@@ -57,9 +57,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((model == null) == !shape.given()) {
-            throw new CliException(Main.EXIT_USAGE, "give a MODEL file or --shape, not both");
-        }
+        shape.checkExclusive(model);
         PrintStream out = System.out;
         long baseline = Footprint.baseline();
         try (LlamaModel m = model != null ? LlamaModel.open(model) : LlamaModel.shapeOnly(shape.synth(null))) {

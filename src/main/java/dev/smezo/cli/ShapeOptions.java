@@ -20,18 +20,32 @@ final class ShapeOptions {
     @Option(names = "--vocab", description = "Vocabulary size (default: the shape's; >= 300).")
     Integer vocab;
 
-    @Option(names = "--type", defaultValue = "f32",
-            description = "Matrix type: f32, f16, bf16, q8_0, q4_0 (vectors are always f32). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--type",
+            description = "Matrix type: f32, f16, bf16, q8_0, q4_0 (vectors are always f32). Default: f32.")
     String type;
 
     @Option(names = "--tied", description = "No output.weight: the token embedding doubles as the output matrix.")
     boolean tied;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the weight values (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed of the weight values (default: 1).")
+    Long seed;
 
     boolean given() {
         return shape != null;
+    }
+
+    /**
+     * For commands that take a MODEL file or a shape: exactly one, and the shape's options only with
+     * --shape (they would silently do nothing with a file).
+     */
+    void checkExclusive(Object modelFile) {
+        if ((modelFile == null) == (shape == null)) {
+            throw new CliException(Main.EXIT_USAGE, "give exactly one of MODEL or --shape");
+        }
+        if (modelFile != null && (layers != null || vocab != null || type != null || tied || seed != null)) {
+            throw new CliException(Main.EXIT_USAGE, "--layers, --vocab, --type, --tied and --seed describe a --shape; "
+                    + "they do nothing with a MODEL file");
+        }
     }
 
     /** The model these options describe, with {@code fallbackShape} when --shape is absent. */
@@ -39,7 +53,7 @@ final class ShapeOptions {
         ModelShape s = ModelShape.named(shape != null ? shape : fallbackShape);
         if (layers != null) s = s.withLayers(layers);
         if (vocab != null) s = s.withVocab(vocab);
-        return new Synth(s, parseType(type), tied, seed);
+        return new Synth(s, parseType(type != null ? type : "f32"), tied, seed != null ? seed : 1);
     }
 
     static GgmlType parseType(String name) {

@@ -1,5 +1,6 @@
 package dev.smezo.cli;
 
+import dev.smezo.forward.Placement;
 import dev.smezo.perturb.Method;
 import dev.smezo.train.Evaluator;
 import dev.smezo.train.Trainer;
@@ -116,6 +117,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Placement.onCuda(device.device);   // a bad --device fails before any work
         TrainConfig config;
         Path runDir;
         if (resume != null) {

@@ -72,15 +72,24 @@ public final class PrivateMapping {
 
     /**
      * {@code size} bytes of zeroed anonymous memory that cost nothing until written (MAP_NORESERVE,
-     * no swap reserved): room for tensors whose values are never needed, such as a model's weights
-     * when only its graphs are sized. Unmapped when the arena closes.
+     * no swap reserved up front; pages are committed as they are first written). Unmapped when the
+     * arena closes.
+     *
+     * @throws IllegalArgumentException when the system refuses the address space
      */
     public static MemorySegment reserve(long size, Arena arena) {
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment state = tmp.allocate(STATE);
             MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, size,
                     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
-            if (addr.address() == -1L) throw new OutOfMemoryError(error("mmap", Path.of("(anonymous " + size + " bytes)"), state).getMessage());
+            if (addr.address() == -1L) {
+                int errno = (int) ERRNO.get(state, 0L);
+                MemorySegment msg = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(1024);
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "cannot reserve %,d bytes of address space: %s (errno %d); a limit on virtual memory "
+                                + "(ulimit -v) or strict overcommit (vm.overcommit_memory=2) refuses it",
+                        size, msg.getString(0), errno));
+            }
             return addr.reinterpret(size, arena, PrivateMapping::unmap);
         } catch (RuntimeException | Error e) {
             throw e;

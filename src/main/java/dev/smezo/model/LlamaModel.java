@@ -53,7 +53,8 @@ public final class LlamaModel implements AutoCloseable {
     public static LlamaModel synthesize(Synth synth, java.util.function.LongConsumer progress) {
         Arena arena = Arena.ofShared();
         try {
-            Weights w = Weights.allocate(synth.tensors(), arena);
+            // Anonymous memory is already zero and committed only as fill writes it: no zeroing pass.
+            Weights w = Weights.reserve(synth.tensors(), arena);
             synth.fill(w, progress);
             return new LlamaModel(synth.describe(), synth.config(), synth.metadata(), w, arena);
         } catch (RuntimeException | Error e) {

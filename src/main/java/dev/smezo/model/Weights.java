@@ -86,9 +86,10 @@ public final class Weights {
     }
 
     /**
-     * Reserved, uncommitted zero memory for the given tensors: a model whose graphs can be built and
-     * sized (ggml's allocator never reads weights) at no memory cost, as long as nothing reads or
-     * writes the values (see {@link dev.smezo.gguf.PrivateMapping#reserve}).
+     * Zero anonymous memory for the given tensors, committed page by page as it is written (see
+     * {@link dev.smezo.gguf.PrivateMapping#reserve}): filled, it is a model built in memory without a
+     * zeroing pass; left unwritten, a model whose graphs can be built and sized (ggml's allocator never
+     * reads weights) at no memory cost.
      */
     public static Weights reserve(List<TensorSpec> specs, Arena arena) {
         List<Entry> entries = layout(specs);

@@ -70,7 +70,7 @@ class MemoryPlanTest {
     void benchJsonIsSane() throws Exception {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
         CliRunner.Result r = CliRunner.run("bench", path.toString(), "--batch", "2", "--seq", "16", "--scored", "3",
-                "--runs", "1", "--steps", "1", "--warmup", "0", "-t", "2", "--json");
+                "--runs", "1", "--steps", "1", "--warmup", "0", "-t", "2", "--device", "cpu", "--json");
         assertEquals(0, r.exitCode(), r.err());
         @SuppressWarnings("unchecked")
         Map<String, Object> j = (Map<String, Object>) Json.parse(r.out().strip());
@@ -125,9 +125,12 @@ class MemoryPlanTest {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
         CliRunner.Result neither = CliRunner.run("bench", "--steps", "1");
         assertEquals(2, neither.exitCode(), neither.err());
-        assertTrue(neither.err().contains("MODEL file or --shape"), neither.err());
+        assertTrue(neither.err().contains("exactly one of MODEL or --shape"), neither.err());
         CliRunner.Result both = CliRunner.run("bench", path.toString(), "--shape", "tiny");
         assertEquals(2, both.exitCode(), both.err());
+        CliRunner.Result typeWithFile = CliRunner.run("bench", path.toString(), "--type", "f16");
+        assertEquals(2, typeWithFile.exitCode(), typeWithFile.err());
+        assertTrue(typeWithFile.err().contains("describe a --shape"), typeWithFile.err());
         CliRunner.Result llama = CliRunner.run("bench", "--shape", "tiny", "--llama");
         assertEquals(2, llama.exitCode(), llama.err());
         assertTrue(llama.err().contains("--llama needs a MODEL file"), llama.err());
