@@ -124,7 +124,8 @@ public final class TrainBench {
     }
 
     private static DeviceUse deviceUse(Placement p) {
-        return new DeviceUse(p.description(), p.deviceBytes(), p.deviceBaselineBytes(), p.deviceUsedBytes());
+        return p.onGpu() ? new DeviceUse(p.description(), p.deviceBytes(), p.deviceBaselineBytes(), p.deviceUsedBytes())
+                : new DeviceUse(p.description(), 0, 0, 0);
     }
 
     /** Mean cross-entropy of a seeded label token at each scored position (the last K of each sequence). */

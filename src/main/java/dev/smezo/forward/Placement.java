@@ -31,10 +31,22 @@ public final class Placement implements AutoCloseable {
     }
 
     /**
-     * @param device {@code cpu}, {@code cuda} (device 0) or {@code auto} (CUDA when this build has it and
-     *               a device is present, else the CPU)
+     * @param device {@code cpu}, {@code cuda} (device 0), {@code auto} (CUDA when this build has it and
+     *               a device is present, else the CPU), or {@code cpu-copy}: the device path on the CPU,
+     *               the weights copied into a separate CPU buffer as a GPU would hold them (uploaded once,
+     *               updated there, brought back by {@link #toHost}), which checks that logic without a GPU
      */
     public static Placement open(String device, Weights weights, int threads) {
+        if (device.equalsIgnoreCase("cpu-copy")) {
+            CpuBackend cpu = new CpuBackend(threads);
+            try {
+                DeviceWeights copy = new DeviceWeights(weights, cpu.bufferType());
+                return new Placement(cpu, copy, copy, "cpu-copy, " + threads + " threads", 0);
+            } catch (RuntimeException | Error e) {
+                cpu.close();
+                throw e;
+            }
+        }
         if (!onCuda(device)) {
             CpuBackend cpu = new CpuBackend(threads);
             return new Placement(cpu, new BackendWeights(weights), null, "cpu, " + threads + " threads", 0);
@@ -58,10 +70,10 @@ public final class Placement implements AutoCloseable {
      */
     public static boolean onCuda(String device) {
         boolean cuda = switch (device.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> false;
+            case "cpu", "cpu-copy" -> false;
             case "cuda" -> true;
             case "auto" -> CudaBackend.deviceCount() > 0;
-            default -> throw new IllegalArgumentException("unknown --device '" + device + "' (cpu, cuda, auto)");
+            default -> throw new IllegalArgumentException("unknown --device '" + device + "' (cpu, cuda, auto, cpu-copy)");
         };
         if (cuda && CudaBackend.deviceCount() == 0) {
             throw new IllegalArgumentException("--device cuda: " + (CudaBackend.librariesPresent() ? "no CUDA device found"
@@ -88,7 +100,12 @@ public final class Placement implements AutoCloseable {
         if (device != null) device.download();
     }
 
-    /** Bytes of device memory the weights take (0 on the CPU). */
+    /** Do the graphs run on a GPU? */
+    public boolean onGpu() {
+        return backend instanceof CudaBackend;
+    }
+
+    /** Bytes the separate weight copy takes (0 where the graphs read the Java memory itself). */
     public long deviceBytes() {
         return device == null ? 0 : device.deviceBytes();
     }
