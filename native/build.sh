@@ -2,8 +2,8 @@
 # Builds smezo's native layer: ggml + libllama from the pinned llama.cpp source, and libsmezo
 # (our own kernels), then copies the shared libraries into $1 (default target/native).
 #
-# The pinned source is the npm package node-llama-cpp@3.22.1, whose llama/gitRelease.bundle is
-# llama.cpp commit de3ff815ea7d559ee917f063901b8986f038abc6 (ggml 0.25.1). Both the tarball and the
+# The pinned source (native/pin.sh) is the npm package node-llama-cpp@3.22.1, whose
+# llama/gitRelease.bundle is llama.cpp commit de3ff815... (ggml 0.25.1). Both the tarball and the
 # bundle are checked by sha256 before use.
 #
 # Everything expensive is cached under ${SMEZO_CACHE:-~/.cache/smezo}, keyed by the source pin, the
@@ -26,11 +26,8 @@ JOBS="${SMEZO_JOBS:-$(nproc)}"
 CUDA="${SMEZO_CUDA:-0}"
 CUDA_ARCH="${SMEZO_CUDA_ARCH:-90}"
 
-NPM_PKG="node-llama-cpp@3.22.1"
-TGZ_NAME="node-llama-cpp-3.22.1.tgz"
-TGZ_SHA256="a0d9dd80eacd2ab1cfe71aee57ac8a806487fd70b3d2a38fbec637752d9e5c5f"
-BUNDLE_SHA256="5f5d1105d5df040738d87b8290e5d17e7362131cdcfdb0831618e0ea528b4a51"
-COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
+# shellcheck source=native/pin.sh
+source "$HERE/pin.sh"   # NPM_PKG, TGZ_NAME, TGZ_SHA256, BUNDLE_SHA256, COMMIT
 
 log() { echo "[native] $*" >&2; }
 die() { echo "[native] error: $*" >&2; exit 1; }

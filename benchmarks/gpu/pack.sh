@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 D="$ROOT/.device"
 JDK="${SMEZO_PACK_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 CACHE="${SMEZO_CACHE:-$HOME/.cache/smezo}"
-COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
+source "$ROOT/native/pin.sh"   # COMMIT
 SRC="$CACHE/llama.cpp-$COMMIT"
 log() { echo "[pack] $*" >&2; }
 

@@ -30,7 +30,7 @@ D="$ROOT/.device"
 export SMEZO_CACHE="$D/cache"
 NATIVE="$D/native-cuda"
 BIN="$D/bin"
-COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
+source "$ROOT/native/pin.sh"   # COMMIT
 JOBS="${SMEZO_JOBS:-$(nproc)}"
 say() { echo "== $*"; }
 
