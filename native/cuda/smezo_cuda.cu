@@ -18,6 +18,7 @@
 #include "ggml-cuda.h"
 #include "smezo_cuda.h"
 #include "smezo_cuda_impl.cuh"
+#include "smezo_op_args.h"
 
 static_assert(sizeof(smezo_tensor_cfg) == sizeof(smzc_cfg), "smezo_tensor_cfg and smzc_cfg differ");
 static_assert(SMZC_F32 == SMEZO_TYPE_F32 && SMZC_F16 == SMEZO_TYPE_F16 && SMZC_BF16 == SMEZO_TYPE_BF16, "type ids");
@@ -204,12 +205,6 @@ extern "C" int32_t smezo_cuda_noise_range(const uint32_t * params, uint32_t tens
 
 /* ---- ggml custom ops (the CUDA twins of smezo.c's ops; same validation, nothing written on misfit) ---- */
 
-static const uint32_t * smzc_params_of(const ggml_tensor * p) {
-    if (p == nullptr || p->type != GGML_TYPE_I32 || ggml_nelements(p) < SMEZO_PARAMS_N || p->data == nullptr) return nullptr;
-    return (const uint32_t *)p->data;
-}
-
-static bool smzc_weight_type(ggml_type t) { return t == GGML_TYPE_F32 || t == GGML_TYPE_F16 || t == GGML_TYPE_BF16; }
 
 static void smzc_report(const char * op, int32_t err) {
     if (err != (int32_t)cudaSuccess) fprintf(stderr, "smezo_cuda: %s: %s\n", op, cudaGetErrorString((cudaError_t)err));
@@ -218,11 +213,9 @@ static void smzc_report(const char * op, int32_t err) {
 static void smzc_op_perturb(ggml_tensor * dst, void * userdata, void * stream) {
     const smezo_tensor_cfg * cfg = (const smezo_tensor_cfg *)userdata;
     const ggml_tensor * w = dst->src[0];
-    const uint32_t * params = smzc_params_of(dst->src[1]);
-    if (cfg == nullptr || w == nullptr || params == nullptr) return;
-    if (!smzc_weight_type(w->type) || dst->type != w->type || !ggml_is_contiguous(w) || !ggml_is_contiguous(dst)) return;
+    const uint32_t * params = smezo_op_params(dst->src[1]);
+    if (cfg == nullptr || params == nullptr || !smezo_op_elementwise_fits(dst, w)) return;
     const int64_t n = ggml_nelements(w);
-    if (ggml_nelements(dst) != n) return;
     smzc_report("perturb", smezo_cuda_perturb_range(w->data, dst->data, (int32_t)w->type, 0, n, cfg, params, stream));
 }
 
@@ -230,25 +223,20 @@ static void smzc_op_perturb_rows(ggml_tensor * dst, void * userdata, void * stre
     const smezo_tensor_cfg * cfg = (const smezo_tensor_cfg *)userdata;
     const ggml_tensor * rows = dst->src[0];
     const ggml_tensor * ids = dst->src[1];
-    const uint32_t * params = smzc_params_of(dst->src[2]);
-    if (cfg == nullptr || rows == nullptr || ids == nullptr || params == nullptr) return;
-    if (rows->type != GGML_TYPE_F32 || dst->type != GGML_TYPE_F32 || ids->type != GGML_TYPE_I32) return;
-    if (!ggml_is_contiguous(rows) || !ggml_is_contiguous(dst) || !ggml_is_contiguous(ids)) return;
-    const int64_t ne0 = rows->ne[0];
-    const int64_t n_rows = ggml_nelements(rows) / (ne0 > 0 ? ne0 : 1);
-    if (ggml_nelements(dst) != ggml_nelements(rows) || ggml_nelements(ids) < n_rows) return;
+    const uint32_t * params = smezo_op_params(dst->src[2]);
+    int64_t n_rows;
+    if (cfg == nullptr || params == nullptr || !smezo_op_rows_fit(dst, rows, ids, &n_rows)) return;
     smzc_report("perturb_rows", smezo_cuda_perturb_rows_range((const float *)rows->data, (const int32_t *)ids->data,
-                                                              (float *)dst->data, ne0, 0, n_rows, cfg, params, stream));
+                                                              (float *)dst->data, rows->ne[0], 0, n_rows, cfg, params, stream));
 }
 
 static void smzc_op_update(ggml_tensor * dst, void * userdata, void * stream) {
     const smezo_tensor_cfg * cfg = (const smezo_tensor_cfg *)userdata;
     const ggml_tensor * w = dst->src[0];
-    const uint32_t * params = smzc_params_of(dst->src[1]);
-    if (cfg == nullptr || w == nullptr || params == nullptr) return;
-    if (!smzc_weight_type(w->type) || dst->type != w->type || !ggml_is_contiguous(w) || !ggml_is_contiguous(dst)) return;
+    const uint32_t * params = smezo_op_params(dst->src[1]);
+    if (cfg == nullptr || params == nullptr || !smezo_op_elementwise_fits(dst, w)) return;
     const int64_t n = ggml_nelements(w);
-    if (ggml_nelements(dst) != n || n == 0) return;
+    if (n == 0) return;
     if (dst->data != w->data) {   /* not a view after all: update a copy (as the CPU op does) */
         cudaError_t e = cudaMemcpyAsync(dst->data, w->data, ggml_nbytes(w), cudaMemcpyDeviceToDevice, (cudaStream_t)stream);
         if (e != cudaSuccess) { smzc_report("update copy", (int32_t)e); return; }

@@ -5,6 +5,7 @@
  * asserts would kill the JVM, so validation belongs to graph construction.
  */
 #include "smezo_impl.h"
+#include "smezo_op_args.h"
 
 #include "ggml.h"
 
@@ -19,16 +20,12 @@ int32_t smezo_version(void) { return 1; }
 typedef struct { uint64_t seed; float c, b; } smz_params;
 
 static int smz_read_params(const struct ggml_tensor * p, smz_params * out) {
-    if (p == NULL || p->type != GGML_TYPE_I32 || ggml_nelements(p) < SMEZO_PARAMS_N || p->data == NULL) return 0;
-    const uint32_t * v = p->data;
+    const uint32_t * v = smezo_op_params(p);
+    if (v == NULL) return 0;
     out->seed = (uint64_t)v[0] | ((uint64_t)v[1] << 32);
     out->c = smz_bitsf(v[2]);
     out->b = smz_bitsf(v[3]);
     return 1;
-}
-
-static int smz_weight_type(enum ggml_type t) {
-    return t == GGML_TYPE_F32 || t == GGML_TYPE_F16 || t == GGML_TYPE_BF16;
 }
 
 /* [start, end) of n items for thread ith of nth, in multiples of `align`. */
@@ -45,12 +42,9 @@ void smezo_op_perturb(struct ggml_tensor * dst, int ith, int nth, void * userdat
     const smezo_tensor_cfg * cfg = userdata;
     const struct ggml_tensor * w = dst->src[0];
     smz_params p;
-    if (cfg == NULL || w == NULL || !smz_read_params(dst->src[1], &p)) return;
-    if (!smz_weight_type(w->type) || dst->type != w->type || !ggml_is_contiguous(w) || !ggml_is_contiguous(dst)) return;
-    int64_t n = ggml_nelements(w);
-    if (ggml_nelements(dst) != n) return;
+    if (cfg == NULL || !smezo_op_elementwise_fits(dst, w) || !smz_read_params(dst->src[1], &p)) return;
     int64_t s, e;
-    smz_share(n, ith, nth, SMZ_CHUNK, &s, &e);
+    smz_share(ggml_nelements(w), ith, nth, SMZ_CHUNK, &s, &e);
     smezo_perturb_range(w->data, dst->data, (int32_t)w->type, s, e, cfg, p.seed, p.c);
 }
 
@@ -59,27 +53,20 @@ void smezo_op_perturb_rows(struct ggml_tensor * dst, int ith, int nth, void * us
     const struct ggml_tensor * rows = dst->src[0];
     const struct ggml_tensor * ids = dst->src[1];
     smz_params p;
-    if (cfg == NULL || rows == NULL || ids == NULL || !smz_read_params(dst->src[2], &p)) return;
-    if (rows->type != GGML_TYPE_F32 || dst->type != GGML_TYPE_F32 || ids->type != GGML_TYPE_I32) return;
-    if (!ggml_is_contiguous(rows) || !ggml_is_contiguous(dst) || !ggml_is_contiguous(ids)) return;
-    int64_t ne0 = rows->ne[0];
-    int64_t n_rows = ggml_nelements(rows) / (ne0 > 0 ? ne0 : 1);
-    if (ggml_nelements(dst) != ggml_nelements(rows) || ggml_nelements(ids) < n_rows) return;
+    int64_t n_rows;
+    if (cfg == NULL || !smezo_op_rows_fit(dst, rows, ids, &n_rows) || !smz_read_params(dst->src[2], &p)) return;
     int64_t s, e;
     smz_share(n_rows, ith, nth, 1, &s, &e);
-    smezo_perturb_rows_range(rows->data, ids->data, dst->data, ne0, s, e, cfg, p.seed, p.c);
+    smezo_perturb_rows_range(rows->data, ids->data, dst->data, rows->ne[0], s, e, cfg, p.seed, p.c);
 }
 
 void smezo_op_update(struct ggml_tensor * dst, int ith, int nth, void * userdata) {
     const smezo_tensor_cfg * cfg = userdata;
     const struct ggml_tensor * w = dst->src[0];
     smz_params p;
-    if (cfg == NULL || w == NULL || !smz_read_params(dst->src[1], &p)) return;
-    if (!smz_weight_type(w->type) || dst->type != w->type || !ggml_is_contiguous(w) || !ggml_is_contiguous(dst)) return;
-    int64_t n = ggml_nelements(w);
-    if (ggml_nelements(dst) != n) return;
+    if (cfg == NULL || !smezo_op_elementwise_fits(dst, w) || !smz_read_params(dst->src[1], &p)) return;
     int64_t s, e;
-    smz_share(n, ith, nth, SMZ_CHUNK, &s, &e);
+    smz_share(ggml_nelements(w), ith, nth, SMZ_CHUNK, &s, &e);
     if (s >= e) return;
     if (dst->data != w->data) {   /* not a view after all: update a copy of the share */
         size_t esz = w->type == GGML_TYPE_F32 ? 4 : 2;
