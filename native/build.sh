@@ -72,13 +72,14 @@ KEY="$( { echo "$COMMIT ${CMAKE_OPTS[*]}"; grep -m1 -o 'avx512[a-z]*' /proc/cpui
           for p in "${PATCHES[@]}"; do [[ -f "$p" ]] && cat "$p"; done; } | sha256sum | cut -c1-16)"
 BUILD="$CACHE/build-$KEY"
 TARGETS=(ggml llama ${SMEZO_TOOLS:-})
+# Patches apply to a private copy of the tree so the shared source stays pristine.
+TREE="$SRC"
+[[ ${#PATCHES[@]} -gt 0 && -f "${PATCHES[0]}" ]] && TREE="$BUILD/src"
 if [[ ! -f "$BUILD/.configured" ]]; then
   log "configuring ggml/llama.cpp ($BUILD); the first build takes several minutes"
   rm -rf "$BUILD"; mkdir -p "$BUILD"
-  # Patches apply to a private copy of the tree so the shared source stays pristine.
-  TREE="$SRC"
-  if [[ ${#PATCHES[@]} -gt 0 && -f "${PATCHES[0]}" ]]; then
-    TREE="$BUILD/src"; cp -a "$SRC" "$TREE"
+  if [[ "$TREE" != "$SRC" ]]; then
+    cp -a "$SRC" "$TREE"
     # The ceiling keeps git from taking an enclosing repository (the cache may live inside one) for the
     # tree's: paths in the patch are relative to the tree.
     for p in "${PATCHES[@]}"; do
@@ -104,7 +105,7 @@ LIBDIR="$BUILD/bin"
 
 # 3. libsmezo: our kernels, linked against ggml so it can implement ggml custom ops.
 SMEZO_SRCS=("$HERE"/src/*.c)
-INC=(-I"$SRC/ggml/include" -I"$SRC/include")
+INC=(-I"$TREE/ggml/include" -I"$TREE/include")
 SMEZO_KEY="$( { cat "${SMEZO_SRCS[@]}" "$HERE"/src/*.h 2>/dev/null; echo "$KEY"; } | sha256sum | cut -c1-16)"
 SMEZO_SO="$CACHE/libsmezo-$SMEZO_KEY.so"
 if [[ ! -f "$SMEZO_SO" ]]; then
@@ -127,7 +128,7 @@ if [[ "$CUDA" == 1 ]]; then
     log "compiling libsmezo_cuda (sm_$CUDA_ARCH)"
     LINKDIR="$(mktemp -d)"; ln -s "$SMEZO_SO" "$LINKDIR/libsmezo.so"   # DT_NEEDED libsmezo.so, found by $ORIGIN
     nvcc -O3 -std=c++17 -arch="sm_$CUDA_ARCH" --fmad=false -cudart shared -Xcompiler -fPIC,-Wall -shared \
-        -I"$HERE/src" -I"$HERE/cuda" -I"$BUILD/src/ggml/include" -o "$SMEZO_CUDA_SO.tmp.$$" "${CU_SRCS[@]}" \
+        -I"$HERE/src" -I"$HERE/cuda" -I"$TREE/ggml/include" -o "$SMEZO_CUDA_SO.tmp.$$" "${CU_SRCS[@]}" \
         -L"$LIBDIR" -lggml-cuda -lggml-base -L"$LINKDIR" -lsmezo -Xlinker -rpath -Xlinker '$ORIGIN' \
       || { rm -rf "$LINKDIR"; die "libsmezo_cuda failed to compile"; }
     rm -rf "$LINKDIR"
@@ -152,4 +153,5 @@ NAMES="$(cd "$OUT" && ls)"
 LIBKEY="$(cd "$OUT" && sha256sum $NAMES | sha256sum | cut -c1-20)"
 { echo "key $LIBKEY"; echo "$NAMES"; } > "$OUT/libraries.txt"
 echo "$LIBDIR" > "$OUT/build-dir.txt"
+echo "$TREE" > "$OUT/source-dir.txt"   # the (patched) source the libraries were built from; tests read its headers
 log "native libraries ready in $OUT"

@@ -89,8 +89,7 @@ phase_build() {
   echo "native/build.sh rc $rc in $((SECONDS - t0)) s" | tee -a "$OUT/build.txt"
   [[ $rc == 0 ]] || { tail -40 "$OUT/build.txt"; cat "$(ls -d "$SMEZO_CACHE"/build-*/ | head -1)/build.log" 2>/dev/null | grep -iE "error" | head -20; return 1; }
   ls -la "$NATIVE" >> "$OUT/build.txt"
-  local B; B="$(cat "$NATIVE/build-dir.txt")"
-  local INC=(-Inative/src -Inative/cuda -I"$(dirname "$B")/src/ggml/include")
+  local INC=(-Inative/src -Inative/cuda -I"$(cat "$NATIVE/source-dir.txt")/ggml/include")
   mkdir -p "$BIN"
   gcc -std=c11 -O2 -Wall "${INC[@]}" -I"$CUDA_HOME/include" -I"$CUDA_HOME/targets/x86_64-linux/include" -o "$BIN/gpu_check" native/cuda/gpu_check.c \
       -L"$NATIVE" -lsmezo_cuda -l:libsmezo.so -l:libggml-cuda.so.0 -l:libggml.so.0 -l:libggml-base.so.0 \

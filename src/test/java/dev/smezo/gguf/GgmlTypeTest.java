@@ -16,19 +16,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The enums against the llama.cpp source they transcribe: ggml.h ids, ggml.c type names, gguf-py's
- * block geometry table, gguf.h value type ids. Skipped when no llama.cpp source is around
- * (-Dsmezo.llama.src, /tmp/nlc/src, or the native build's cache).
+ * block geometry table, gguf.h value type ids: the source the native libraries were built from
+ * (source-dir.txt beside them), or -Dsmezo.llama.src; skipped when neither is there.
  */
 class GgmlTypeTest {
 
     static Path llamaSource() {
-        Stream<Path> candidates = Stream.of(
-                System.getProperty("smezo.llama.src"), "/tmp/nlc/src",
-                System.getProperty("user.home") + "/.cache/smezo/llama.cpp-de3ff815ea7d559ee917f063901b8986f038abc6")
+        Stream<Path> candidates = Stream.of(System.getProperty("smezo.llama.src"), builtFrom())
                 .filter(s -> s != null).map(Path::of);
         Path found = candidates.filter(p -> Files.isRegularFile(p.resolve("ggml/include/ggml.h"))).findFirst().orElse(null);
         Assumptions.assumeTrue(found != null, "no llama.cpp source tree found (set -Dsmezo.llama.src)");
         return found;
+    }
+
+    /** native/build.sh writes the source directory beside the libraries. */
+    static String builtFrom() {
+        String dir = System.getProperty("smezo.native.dir");
+        if (dir == null) return null;
+        try {
+            return Files.readString(Path.of(dir, "source-dir.txt")).strip();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Test
