@@ -1,6 +1,9 @@
 package dev.smezo.bench;
 
+import static dev.smezo.train.MemoryPlan.mib;
+
 import dev.smezo.json.Json;
+import dev.smezo.train.MemoryPlan;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,10 +132,6 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
 
     private static void row(StringBuilder sb, String k, String v) {
         sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
-    }
-
-    public static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
     }
 
     private static double round(double v, int digits) {

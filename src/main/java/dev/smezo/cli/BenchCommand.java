@@ -1,14 +1,16 @@
 package dev.smezo.cli;
 
 import dev.smezo.bench.BenchReport;
-import dev.smezo.bench.Footprint;
 import dev.smezo.bench.ForwardBench;
-import dev.smezo.bench.MemoryPlan;
 import dev.smezo.bench.TrainBench;
 import dev.smezo.forward.Placement;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.model.Synth;
 import dev.smezo.perturb.Method;
+import dev.smezo.train.Footprint;
+import dev.smezo.train.Memory;
+import dev.smezo.train.MemoryPlan;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -78,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    MemoryLimitOption memoryLimit;
+
     @Override
     public Integer call() throws Exception {
         shape.checkExclusive(model);
@@ -89,10 +94,18 @@ final class BenchCommand implements Callable<Integer> {
         Method m = method.equalsIgnoreCase("none") ? null : TrainCommand.parseMethod(method);
         int t = threads.resolve();
         TrainBench.Config config = new TrainBench.Config(batch, seq, scored, t, m, sparsity, warmup, runs, steps);
+        Memory.Limit limit = memoryLimit.resolve();
+        MemoryPlan planned = null;
+        if (model == null) {   // planned on the bare shape: building a model that cannot fit would end in the OOM killer
+            try (LlamaModel bare = LlamaModel.shapeOnly(shape.synth(null))) {
+                planned = plan(bare, config, m, baseline, cuda);
+            }
+            planned.requireWithin(limit, ADVICE);
+        }
         BenchReport report;
         try (LlamaModel lm = model != null ? LlamaModel.open(model) : build(shape.synth(null))) {
-            MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
-            if (cuda) plan = plan.computeOnDevice();
+            MemoryPlan plan = planned != null ? planned : plan(lm, config, m, baseline, cuda);
+            plan.requireWithin(limit, ADVICE);
             TrainBench.Result r = TrainBench.run(lm, config, device.device);
             long peak = Footprint.peak();
             ForwardBench.Result fr = llama ? ForwardBench.run(model, lm, batch, seq, t, runs, true) : null;
@@ -100,6 +113,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.print(json ? report.json() + System.lineSeparator() : report.table());
         return Main.EXIT_OK;
+    }
+
+    private static final String ADVICE = "lower --batch or --seq, or pass --memory-limit none to run anyway";
+
+    private MemoryPlan plan(LlamaModel lm, TrainBench.Config config, Method m, long baseline, boolean cuda) throws IOException {
+        MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
+        return cuda ? plan.computeOnDevice() : plan;
     }
 
     private static LlamaModel build(Synth synth) {

@@ -1,12 +1,15 @@
 package dev.smezo.cli;
 
-import dev.smezo.bench.Footprint;
-import dev.smezo.bench.MemoryPlan;
+import static dev.smezo.train.MemoryPlan.mib;
+
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.model.LlamaConfig;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.model.Weights;
 import dev.smezo.perturb.Method;
+import dev.smezo.train.Footprint;
+import dev.smezo.train.Memory;
+import dev.smezo.train.MemoryPlan;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,11 +101,13 @@ final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  runtime        %s (JVM and libraries: %s measured before loading + %s growth)%n",
                     mib(plan.runtimeBytes()), mib(baseline), mib(Footprint.RUNTIME_GROWTH_BYTES));
             out.printf(Locale.ROOT, "  total          %s (no gradients, no optimizer state, no mask)%n", mib(plan.total()));
+            Memory.Limit limit = Memory.machineLimit();
+            if (limit != null) {
+                out.printf(Locale.ROOT, "  here           %s: %s (%s)%n", plan.total() <= limit.bytes() ? "fits" : "does NOT fit",
+                        mib(limit.bytes()), limit.source());
+            }
         }
         return Main.EXIT_OK;
     }
 
-    static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
-    }
 }

@@ -3,6 +3,8 @@ package dev.smezo.cli;
 import dev.smezo.forward.Placement;
 import dev.smezo.perturb.Method;
 import dev.smezo.train.Evaluator;
+import dev.smezo.train.Memory;
+import dev.smezo.train.MemoryPlan;
 import dev.smezo.train.Trainer;
 import dev.smezo.train.TrainConfig;
 import dev.smezo.train.Trajectory;
@@ -115,9 +117,13 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    MemoryLimitOption memoryLimit;
+
     @Override
     public Integer call() throws Exception {
         Placement.onCuda(device.device);   // a bad --device fails before any work
+        Memory.Limit limit = memoryLimit.resolve();
         TrainConfig config;
         Path runDir;
         if (resume != null) {
@@ -145,7 +151,8 @@ final class TrainCommand implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(config.steps());
         Trainer.Summary s;
         try {
-            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device).run(resume != null);
+            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device).memoryLimit(limit)
+                    .run(resume != null);
         } catch (Trainer.DivergedException e) {
             throw new CliException(Main.EXIT_DIVERGED, "training diverged: " + e.getMessage());
         }
@@ -169,8 +176,8 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "test accuracy  %s at the best dev step; %s at the end%n", fmt(v.get("test_accuracy_at_best")),
                 fmt(v.get("final_test_accuracy")));
         o.printf(Locale.ROOT, "device         %s%n", v.get("device"));
-        o.printf(Locale.ROOT, "memory         weights %s, compute buffer %s, peak RSS %s%n", InfoCommand.mib(n(v.get("weights_bytes"))),
-                InfoCommand.mib(n(v.get("compute_buffer_bytes"))), InfoCommand.mib(n(v.get("peak_rss_bytes"))));
+        o.printf(Locale.ROOT, "memory         weights %s, compute buffer %s, peak RSS %s%n", MemoryPlan.mib(n(v.get("weights_bytes"))),
+                MemoryPlan.mib(n(v.get("compute_buffer_bytes"))), MemoryPlan.mib(n(v.get("peak_rss_bytes"))));
         o.printf(Locale.ROOT, "trained        %.1f%% of the trained tensors' elements at the end; %s skipped steps%n",
                 100 * ((Number) v.get("trained_fraction")).doubleValue(), v.get("skipped_steps"));
         o.printf(Locale.ROOT, "time           %s%n", Progress.duration(((Number) v.get("seconds")).doubleValue()));

@@ -3,24 +3,86 @@ package dev.smezo.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
-/** The process's memory as Linux reports it (/proc/self/status). */
+/** The process's memory as Linux reports it (/proc/self/status, /proc/meminfo, the memory cgroup). */
 public final class Memory {
     private Memory() {}
 
+    /** How much memory a run may take, and where that figure comes from (for messages). */
+    public record Limit(long bytes, String source) {
+        /**
+         * Parses a user's size: a number of bytes with an optional binary suffix K, M, G or T
+         * ({@code 20G}, {@code 512M}, {@code 1.5T}).
+         *
+         * @throws IllegalArgumentException naming {@code option} for anything else
+         */
+        public static Limit parse(String text, String option) {
+            String s = text.strip().toUpperCase(Locale.ROOT);
+            if (s.endsWith("IB") || s.endsWith("B")) s = s.substring(0, s.length() - (s.endsWith("IB") ? 2 : 1));
+            int shift = s.isEmpty() ? 0 : switch (s.charAt(s.length() - 1)) {
+                case 'K' -> 10;
+                case 'M' -> 20;
+                case 'G' -> 30;
+                case 'T' -> 40;
+                default -> 0;
+            };
+            if (shift > 0) s = s.substring(0, s.length() - 1);
+            double v;
+            try {
+                v = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+            if (!(v > 0) || Double.isInfinite(v) || v * (1L << shift) >= 0x1p62) {
+                throw new IllegalArgumentException(option + " '" + text + "': expected a size such as 20G, 512M or 1.5T, "
+                        + "'auto' or 'none'");
+            }
+            return new Limit((long) (v * (1L << shift)), option + " " + text);
+        }
+    }
+
     /** Peak resident set size (VmHWM), bytes; -1 where unavailable. */
     public static long peakRss() {
-        return field("VmHWM:");
+        return field(Path.of("/proc/self/status"), "VmHWM:");
     }
 
     /** Current resident set size (VmRSS), bytes. */
     public static long rss() {
-        return field("VmRSS:");
+        return field(Path.of("/proc/self/status"), "VmRSS:");
     }
 
-    private static long field(String name) {
+    /**
+     * What this machine lets the process hold: physical memory plus swap, or the memory cgroup's
+     * limit where that is lower (a container's). Null where neither can be read.
+     */
+    public static Limit machineLimit() {
+        long total = field(Path.of("/proc/meminfo"), "MemTotal:");
+        long swap = field(Path.of("/proc/meminfo"), "SwapTotal:");
+        Limit limit = total <= 0 ? null : new Limit(total + Math.max(swap, 0), swap > 0
+                ? "this machine's memory plus swap" : "this machine's memory");
+        long cgroup = cgroupLimit();
+        if (cgroup > 0 && (limit == null || cgroup < limit.bytes())) limit = new Limit(cgroup, "the memory cgroup's limit");
+        return limit;
+    }
+
+    /** cgroup v2 memory.max, else v1 memory.limit_in_bytes; -1 when unlimited or unreadable. */
+    private static long cgroupLimit() {
+        for (String file : new String[] {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+            try {
+                long v = Long.parseLong(Files.readString(Path.of(file)).strip());
+                return v >= 1L << 60 ? -1 : v;   // v1 writes a page-rounded Long.MAX_VALUE for "no limit"
+            } catch (IOException | NumberFormatException e) {
+                // absent, or "max" (v2's no limit): try the next
+            }
+        }
+        return -1;
+    }
+
+    /** A "Name:   123 kB" line of a /proc file, in bytes; -1 where unavailable. */
+    private static long field(Path file, String name) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(file)) {
                 if (line.startsWith(name)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         } catch (IOException | NumberFormatException e) {

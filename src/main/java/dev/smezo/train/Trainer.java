@@ -60,6 +60,7 @@ public final class Trainer {
     private final int threads;
     private final Listener listener;
     private final String device;
+    private Memory.Limit memoryLimit = Memory.machineLimit();
 
     public Trainer(Path base, Path dataDir, TrainConfig config, Path runDir, int threads, Listener listener) {
         this(base, dataDir, config, runDir, threads, listener, "cpu");
@@ -76,8 +77,18 @@ public final class Trainer {
         this.device = device;
     }
 
+    /**
+     * Refuse to start a run whose predicted peak memory ({@link MemoryPlan}) is over {@code limit};
+     * null: no check. The default is {@link Memory#machineLimit()}.
+     */
+    public Trainer memoryLimit(Memory.Limit limit) {
+        this.memoryLimit = limit;
+        return this;
+    }
+
     public Summary run(boolean resume) throws IOException {
         long started = System.nanoTime();
+        long baseline = Footprint.baseline();
         Files.createDirectories(runDir);
         Task task = Tasks.byName(config.task());
         Splits splits = Splits.sample(task, dataDir, config.seed(), config.nTrain(), config.nDev(), config.nTest());
@@ -93,6 +104,9 @@ public final class Trainer {
             all.addAll(dev);
             all.addAll(test);
             ForwardShape shape = CandidateBatch.shapeFor(all, config.batch(), false);
+            MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), baseline);
+            if (Placement.onCuda(device)) plan = plan.computeOnDevice();
+            plan.requireWithin(memoryLimit, "lower --batch or --max-length, or pass --memory-limit none to run anyway");
             Trainables trainables = Trainables.select(model.weights(), selection(config), config.method(), config.sparsity(),
                     config.maskSeed(), threads, arena);
             listener.message(String.format("training %d tensors (%,d of %,d parameters, %s, sparsity %s); frozen quantized: %d",
@@ -104,7 +118,7 @@ public final class Trainer {
                 listener.message("device: " + placement.description());
                 ModelZo zo = new ModelZo(pm);
                 Estimator est = new Estimator(zo, zc);
-                Run run = new Run(task, model, trainables, placement, pm, zo, est, zc, shape, train, dev, test);
+                Run run = new Run(task, model, trainables, placement, pm, zo, est, zc, shape, plan, train, dev, test);
                 return run.execute(resume, started);
             }
         }
@@ -133,6 +147,7 @@ public final class Trainer {
         final Estimator est;
         final ZoConfig zc;
         final ForwardShape shape;
+        final MemoryPlan plan;
         final List<EncodedExample> train, dev, test;
         final BatchSchedule batches;
         double best = Double.NaN, bestValue = Double.NaN;
@@ -142,9 +157,8 @@ public final class Trainer {
         final List<Map<String, Object>> history = new ArrayList<>();
 
         Run(Task task, LlamaModel model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
-            Estimator est,
-            ZoConfig zc, ForwardShape shape, List<EncodedExample> train, List<EncodedExample> dev,
-            List<EncodedExample> test) {
+            Estimator est, ZoConfig zc, ForwardShape shape, MemoryPlan plan, List<EncodedExample> train,
+            List<EncodedExample> dev, List<EncodedExample> test) {
             this.task = task;
             this.model = model;
             this.trainables = trainables;
@@ -154,6 +168,7 @@ public final class Trainer {
             this.est = est;
             this.zc = zc;
             this.shape = shape;
+            this.plan = plan;
             this.train = train;
             this.dev = dev;
             this.test = test;
@@ -240,6 +255,7 @@ public final class Trainer {
             sum.put("compute_buffer_bytes", pm.computeBytes());
             sum.put("device", placement.description());
             sum.put("device_weights_bytes", placement.deviceBytes());
+            sum.put("predicted_peak_rss_bytes", plan.total());
             sum.put("peak_rss_bytes", Memory.peakRss());
             sum.put("seconds", (System.nanoTime() - started) / 1e9);
             RunFiles.writeJson(runDir.resolve(RunFiles.SUMMARY), sum);

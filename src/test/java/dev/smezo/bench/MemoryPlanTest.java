@@ -17,6 +17,8 @@ import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
 import dev.smezo.testing.TestModels;
+import dev.smezo.train.Footprint;
+import dev.smezo.train.MemoryPlan;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
-package dev.smezo.bench;
+package dev.smezo.train;
 
 import dev.smezo.ggml.Ggml;
-import dev.smezo.train.Memory;
 
 /**
  * The process's own memory, as Linux counts it: the runtime's footprint before a model is loaded

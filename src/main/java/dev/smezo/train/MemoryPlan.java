@@ -1,4 +1,4 @@
-package dev.smezo.bench;
+package dev.smezo.train;
 
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.Forward;
@@ -9,6 +9,7 @@ import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
 import java.lang.foreign.Arena;
+import java.util.Locale;
 
 /**
  * The peak resident memory a training run should reach, predicted without running anything:
@@ -43,6 +44,35 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
      */
     public MemoryPlan computeOnDevice() {
         return new MemoryPlan(fileBytes, weightsBytes, 0, hostBytes, runtimeBytes);
+    }
+
+    /**
+     * Fails a run whose predicted peak is over {@code limit} before it allocates anything large: past
+     * the machine's memory the kernel's OOM killer would end it mid-run instead.
+     *
+     * @param limit  null: no check
+     * @param advice what the user can change (a smaller batch, say), for the message, where the model itself fits
+     * @throws OverLimitException naming every part of the prediction and the limit's source
+     */
+    public void requireWithin(Memory.Limit limit, String advice) {
+        if (limit == null || total() <= limit.bytes()) return;
+        if (residentModelBytes() + runtimeBytes > limit.bytes()) advice = "the model and the runtime alone do not fit: "
+                + "a smaller model, or a machine with more memory (--memory-limit none runs anyway)";
+        throw new OverLimitException(String.format(Locale.ROOT,
+                "predicted peak memory %s (model %s + compute buffer %s + host buffers %s + runtime %s) is over %s, %s; %s",
+                mib(total()), mib(residentModelBytes()), mib(computeBytes), mib(hostBytes), mib(runtimeBytes),
+                mib(limit.bytes()), limit.source(), advice));
+    }
+
+    /** A run that would not fit in memory: bad input (exit 3), reported before any work. */
+    public static final class OverLimitException extends IllegalArgumentException {
+        OverLimitException(String message) {
+            super(message);
+        }
+    }
+
+    public static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%,.1f MiB", bytes / 1048576.0);
     }
 
     public boolean inMemory() {
