@@ -2,6 +2,7 @@ package dev.smezo.cli;
 
 import dev.smezo.gguf.GgufException;
 import dev.smezo.model.ModelException;
+import dev.smezo.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +21,10 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         if (t instanceof CliException c) {
             err.println("smezo: " + c.getMessage());
             return c.exitCode();
+        }
+        if (t instanceof Trainer.DivergedException d) {
+            err.println("smezo: training diverged: " + d.getMessage());
+            return Main.EXIT_DIVERGED;
         }
         if (isBadInput(t)) {
             err.println("smezo: error: " + describe(t));

@@ -66,6 +66,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.atLeast("--shots", shots, 0);
+        OptionChecks.atLeast("--n-test", nTest, 0);
         Task t = Tasks.byName(task);
         Path dataDir = data.resolve();
         Splits splits = Splits.sample(t, dataDir, seed, shots > 0 ? 1000 : 0, 0, nTest);
@@ -77,23 +80,24 @@ final class EvalCommand implements Callable<Integer> {
              BackendWeights w = new BackendWeights(m.weights())) {
             String context = Demonstrations.context(splits.train(), shots, seed);
             List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), context, maxLength);
-            ForwardShape shape = CandidateBatch.shapeFor(test, batch, false);
+            int perBatch = Math.min(batch, Math.max(1, test.size()));   // a graph wider than the examples is waste
+            ForwardShape shape = CandidateBatch.shapeFor(test, perBatch, false);
             Progress progress = new Progress("eval", test.size());
             int[] done = {0};
             Evaluator.Result r;
             try (Forward f = new Forward(m.config(), w.plain(), backend, shape)) {
                 r = Evaluator.evaluate((b, s) -> {
                     f.run(b);
-                    done[0] += batch;
+                    done[0] += perBatch;
                     progress.update(Math.min(done[0], test.size()), "");
                     return f.logitsSegment();
-                }, m.config().nVocab(), shape, t, test, batch);
+                }, m.config().nVocab(), shape, t, test, perBatch);
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("task", t.name());
             out.put("shots", (long) shots);
             out.putAll(r.metrics());
-            out.put("loss", r.loss());
+            out.put("loss", Json.finiteOrNull(r.loss()));   // null: non-finite logits
             out.put("seconds", (System.nanoTime() - started) / 1e9);
             if (json) {
                 System.out.println(Json.write(out));

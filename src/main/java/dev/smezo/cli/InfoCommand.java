@@ -61,6 +61,9 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         shape.checkExclusive(model);
+        OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.atLeast("--seq", seq, 1);
+        if (outputs != null) OptionChecks.atLeast("--outputs", outputs, 1);
         PrintStream out = System.out;
         long baseline = Footprint.baseline();
         try (LlamaModel m = model != null ? LlamaModel.open(model) : LlamaModel.shapeOnly(shape.synth(null))) {

@@ -3,13 +3,15 @@ package dev.smezo.cli;
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.TextScorer;
 import dev.smezo.ggml.CpuBackend;
+import dev.smezo.io.TextFile;
+import dev.smezo.json.Json;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.tokenizer.Tokenizer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -57,7 +59,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = input.text != null ? input.text : Files.readString(input.file, StandardCharsets.UTF_8);
+        String text = input.text != null ? input.text : TextFile.read(input.file);
         try (LlamaModel m = LlamaModel.open(model);
              Tokenizer tok = Tokenizer.load(model);
              CpuBackend backend = new CpuBackend(threads.resolve());
@@ -67,10 +69,14 @@ final class ScoreCommand implements Callable<Integer> {
             TextScorer.Score s = TextScorer.score(m.config(), weights.plain(), backend, tokens, w, 4);
             var out = System.out;
             if (json) {
-                out.printf(Locale.ROOT, "{\"model\":\"%s\",\"tokens\":%d,\"predicted\":%d,\"mean_log_likelihood\":%.8f,"
-                                + "\"perplexity\":%.6f%s}%n", model.toString().replace("\"", "\\\""), tokens.length,
-                        s.predicted(), s.mean(), s.perplexity(),
-                        showTokens ? ",\"token_ids\":" + Arrays.toString(tokens).replace(" ", "") : "");
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("model", model.toString());
+                j.put("tokens", (long) tokens.length);
+                j.put("predicted", (long) s.predicted());
+                j.put("mean_log_likelihood", Json.finiteOrNull(s.mean()));   // null: the model gives non-finite logits
+                j.put("perplexity", Json.finiteOrNull(s.perplexity()));
+                if (showTokens) j.put("token_ids", Arrays.stream(tokens).mapToObj(t -> (Object) (long) t).toList());
+                out.println(Json.write(j));
             } else {
                 out.printf(Locale.ROOT, "tokens              %d%n", tokens.length);
                 out.printf(Locale.ROOT, "predicted           %d%n", s.predicted());

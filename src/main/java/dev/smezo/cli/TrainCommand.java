@@ -5,20 +5,28 @@ import dev.smezo.perturb.Method;
 import dev.smezo.train.Evaluator;
 import dev.smezo.train.Memory;
 import dev.smezo.train.MemoryPlan;
+import dev.smezo.train.RunFiles;
 import dev.smezo.train.Trainer;
 import dev.smezo.train.TrainConfig;
 import dev.smezo.train.Trajectory;
 import dev.smezo.zo.Schedule;
 import dev.smezo.zo.StepResult;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train",
         description = {
@@ -72,6 +80,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/TASK-METHOD-sSEED).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Write the run into --out even if it holds files (another run's are replaced).")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a stopped run from its trajectory (its config is used; --steps may extend it).")
     Path resume;
 
@@ -120,6 +131,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     MemoryLimitOption memoryLimit;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Placement.onCuda(device.device);   // a bad --device fails before any work
@@ -131,33 +145,78 @@ final class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(traj)) throw new IllegalArgumentException(resume + ": no " + Trajectory.FILE + " to resume from");
             config = Trajectory.read(traj).config();
             if (steps != 20000 || config.steps() == 0) config = config.withSteps(steps);
+            requireSameConfig(config, traj);
+            if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
+                throw new CliException(Main.EXIT_USAGE, "--out " + out + " with --resume " + resume + ": a resumed run "
+                        + "continues in its own directory");
+            }
             runDir = resume;
         } else {
             if (task == null) throw new CliException(Main.EXIT_USAGE, "train needs --task (see `smezo tasks`) or --resume");
-            Method m = parseMethod(method);
-            Schedule sch = Schedule.valueOf(schedule.toUpperCase(Locale.ROOT));
-            boolean copa = task.equalsIgnoreCase("copa");
-            config = new TrainConfig(task, m, sparsity, lr, eps, weightDecay, directions, sch, batch, steps,
-                    evalEvery != null ? evalEvery : Math.max(1, steps / 5), seed, maxLength,
-                    copa && nTrain == 1000 ? 300 : nTrain, copa && nDev == 500 ? 100 : nDev, nTest,
-                    trainNorms, only, exclude, refreshEvery, bestBy);
+            config = configFromOptions(task);
             runDir = out != null ? out : Path.of("runs", config.task().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
-                    + m.name().toLowerCase(Locale.ROOT) + "-s" + seed);
+                    + config.method().name().toLowerCase(Locale.ROOT) + "-s" + seed);
+            requireNewRunDir(runDir);
         }
         Path dataDir = data.resolve();
         System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %g, eps %g, batch %d, %d steps, "
                         + "seed %d, %d threads -> %s%n", model, config.task(), config.method().name().toLowerCase(Locale.ROOT),
                 config.sparsity(), config.lr(), config.eps(), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
         ProgressListener listener = new ProgressListener(config.steps());
-        Trainer.Summary s;
-        try {
-            s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device).memoryLimit(limit)
-                    .run(resume != null);
-        } catch (Trainer.DivergedException e) {
-            throw new CliException(Main.EXIT_DIVERGED, "training diverged: " + e.getMessage());
-        }
+        Trainer.Summary s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device)
+                .memoryLimit(limit).run(resume != null);   // a DivergedException is exit 4 (Errors)
         printSummary(s.values(), runDir);
         return Main.EXIT_OK;
+    }
+
+    /** The config the options describe (COPA's smaller default splits as MeZO's protocol has them). */
+    private TrainConfig configFromOptions(String taskName) {
+        Schedule sch;
+        try {
+            sch = Schedule.valueOf(schedule.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --schedule '" + schedule + "' (constant, linear, cosine)");
+        }
+        boolean copa = taskName.equalsIgnoreCase("copa");
+        return new TrainConfig(taskName, parseMethod(method), sparsity, lr, eps, weightDecay, directions, sch, batch, steps,
+                evalEvery != null ? evalEvery : Math.max(1, steps / 5), seed, maxLength,
+                copa && nTrain == 1000 ? 300 : nTrain, copa && nDev == 500 ? 100 : nDev, nTest,
+                trainNorms, only, exclude, refreshEvery, bestBy);
+    }
+
+    /**
+     * --resume continues the run as it was made: an option given again must have the run's value
+     * (repeating the original command plus --resume works); only --steps may change.
+     */
+    private void requireSameConfig(TrainConfig run, Path traj) {
+        Map<String, Object> saved = run.toMap();
+        Map<String, Object> given = configFromOptions(task != null ? task : run.task()).withSteps(run.steps()).toMap();
+        List<String> differ = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String key = o.longestName().replaceFirst("^--", "").replace('-', '_');
+            if (saved.containsKey(key) && !key.equals("steps") && !Objects.equals(saved.get(key), given.get(key))) {
+                differ.add(o.longestName() + " " + given.get(key) + " (the run has " + saved.get(key) + ")");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new CliException(Main.EXIT_USAGE, "--resume continues the run with its own config (" + traj + "); "
+                    + "only --steps may change: " + String.join(", ", differ));
+        }
+    }
+
+    /** A new run goes into a new or empty directory: never over another run or unrelated files. */
+    private void requireNewRunDir(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + ": exists and is not a directory");
+        if (overwrite) return;
+        boolean empty;
+        try (var entries = Files.list(dir)) {
+            empty = entries.findAny().isEmpty();
+        }
+        if (empty) return;
+        throw new CliException(Main.EXIT_USAGE, "--out " + dir + (Files.exists(dir.resolve(Trajectory.FILE))
+                ? ": holds a run already (" + Trajectory.FILE + "); --resume " + dir + " continues it, --overwrite replaces it"
+                : ": is not empty; a run goes into a new or empty directory (--overwrite writes into it anyway)"));
     }
 
     static Method parseMethod(String m) {
@@ -181,7 +240,11 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "trained        %.1f%% of the trained tensors' elements at the end; %s skipped steps%n",
                 100 * ((Number) v.get("trained_fraction")).doubleValue(), v.get("skipped_steps"));
         o.printf(Locale.ROOT, "time           %s%n", Progress.duration(((Number) v.get("seconds")).doubleValue()));
-        o.printf(Locale.ROOT, "files          model.gguf best.gguf trajectory.jsonl metrics.jsonl curves.svg summary.json%n");
+        List<String> files = new ArrayList<>();
+        for (String f : List.of(RunFiles.MODEL, RunFiles.BEST, Trajectory.FILE, RunFiles.METRICS, RunFiles.PLOT, RunFiles.SUMMARY)) {
+            if (Files.exists(runDir.resolve(f))) files.add(f);
+        }
+        o.printf(Locale.ROOT, "files          %s%n", String.join(" ", files));
     }
 
     private static long n(Object o) {

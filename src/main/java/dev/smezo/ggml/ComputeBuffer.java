@@ -16,14 +16,22 @@ public final class ComputeBuffer implements AutoCloseable {
         this.galloc = ggml_gallocr_new(bufferType);
     }
 
+    /** A graph whose buffer the memory could not hold: the request's size, not a bug (exit 3). */
+    public static final class TooLargeException extends IllegalArgumentException {
+        TooLargeException(String what) {
+            super(what + ": ggml could not allocate the compute buffer for this graph (more than the free memory); "
+                    + "fewer sequences per batch or fewer tokens per sequence need less");
+        }
+    }
+
     /** Sizes the buffer for {@code graph} (and allocates it). */
     public void reserve(MemorySegment graph) {
-        if (!ggml_gallocr_reserve(galloc, graph)) throw new OutOfMemoryError("ggml_gallocr_reserve failed");
+        if (!ggml_gallocr_reserve(galloc, graph)) throw new TooLargeException("ggml_gallocr_reserve");
     }
 
     /** Assigns addresses to the graph's tensors; no allocation when already reserved for it. */
     public void allocate(MemorySegment graph) {
-        if (!ggml_gallocr_alloc_graph(galloc, graph)) throw new OutOfMemoryError("ggml_gallocr_alloc_graph failed");
+        if (!ggml_gallocr_alloc_graph(galloc, graph)) throw new TooLargeException("ggml_gallocr_alloc_graph");
     }
 
     public long bytes() {

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -64,6 +65,7 @@ public final class Gguf {
 
     /** Maps {@code path} read-only in {@code arena} and parses it. */
     public static Gguf open(Path path, Arena arena) throws IOException, GgufException {
+        requireFile(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), path.toString());
         }
@@ -78,6 +80,7 @@ public final class Gguf {
      * not write (read-only permissions or file system) is mapped with libc's mmap instead.
      */
     public static Gguf openPrivate(Path path, Arena arena) throws IOException, GgufException {
+        requireFile(path);
         MemorySegment seg;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             seg = ch.map(FileChannel.MapMode.PRIVATE, 0, ch.size(), arena);
@@ -87,6 +90,14 @@ public final class Gguf {
             seg = PrivateMapping.map(path, arena);
         }
         return read(seg, path.toString());
+    }
+
+    /** A directory, device or FIFO would fail in mmap with an errno that names no cause. */
+    private static void requireFile(Path path) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IOException(path + ": " + (Files.isDirectory(path) ? "a directory" : "not a regular file")
+                    + ", not a GGUF file");
+        }
     }
 
     public int version() {

@@ -1,10 +1,10 @@
 package dev.smezo.gguf;
 
+import dev.smezo.io.AtomicFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Builds a GGUF and writes it atomically: to a temporary file in the target's directory, sized up
@@ -171,10 +170,10 @@ public final class GgufWriter {
     public void write(Path out, TensorFiller filler) throws IOException {
         Objects.requireNonNull(filler, "filler");
         long total = fileSize();
-        Path target = out.toAbsolutePath();
+        Path target = AtomicFile.target(out);
         Path dir = target.getParent();
         checkSpace(dir, total);
-        Path tmp = createTemp(dir, target.getFileName().toString());
+        Path tmp = AtomicFile.createTemp(target);
         boolean moved = false;
         try {
             // Shared, so a filler may write its destination from several threads (synth does).
@@ -187,15 +186,9 @@ public final class GgufWriter {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             moved = true;
-            syncDirectory(dir);
+            AtomicFile.syncDirectory(dir);
         } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // The original failure matters more; a stray temp file is named for what it is.
-                }
-            }
+            if (!moved) AtomicFile.deleteQuietly(tmp);
         }
     }
 
@@ -228,28 +221,6 @@ public final class GgufWriter {
         long usable = Files.getFileStore(dir).getUsableSpace();
         if (usable < bytes) {
             throw new IOException("not enough space in " + dir + " for a " + bytes + "-byte GGUF (" + usable + " usable)");
-        }
-    }
-
-    /** A new empty file beside the target, with default permissions (Files.createTempFile's are 0600). */
-    private static Path createTemp(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return tmp;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 10) throw e;
-            }
-        }
-    }
-
-    /** Makes the rename durable; some file systems cannot sync a directory, which only weakens that. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // best effort
         }
     }
 }

@@ -302,6 +302,11 @@ public final class Json {
         }
     }
 
+    /** {@code d}, or null where JSON has no number for it (NaN, infinities): for values that may be undefined. */
+    public static Object finiteOrNull(double d) {
+        return Double.isFinite(d) ? (Object) d : null;
+    }
+
     private static Object finite(Number n, boolean bad) {
         if (bad) throw new IllegalArgumentException("JSON has no representation for " + n);
         return n;

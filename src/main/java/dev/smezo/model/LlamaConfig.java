@@ -42,9 +42,18 @@ public record LlamaConfig(
         require(nFf > 0, "llama.feed_forward_length", nFf);
         require(headDim > 0 && headDim % 2 == 0, "head dimension (must be even for RoPE)", headDim);
         require(nCtxTrain > 0, "llama.context_length", nCtxTrain);
+        // ggml asserts eps >= 0 (aborting the JVM); 0, NaN or infinity would give NaN logits everywhere.
+        require(rmsEps > 0 && rmsEps < 1, "llama.attention.layer_norm_rms_epsilon (must be in (0, 1))", rmsEps);
+        require(ropeFreqBase > 0 && Float.isFinite(ropeFreqBase), "llama.rope.freq_base (must be > 0)", ropeFreqBase);
+        require(ropeFreqScale > 0 && Float.isFinite(ropeFreqScale), "llama.rope.scaling.factor (must be > 0)",
+                1 / ropeFreqScale);
     }
 
     private static void require(boolean ok, String what, long value) {
+        if (!ok) throw new ModelException("invalid " + what + ": " + value);
+    }
+
+    private static void require(boolean ok, String what, double value) {
         if (!ok) throw new ModelException("invalid " + what + ": " + value);
     }
 

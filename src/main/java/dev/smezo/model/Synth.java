@@ -30,6 +30,9 @@ public final class Synth {
     private final boolean tied;
     private final long seed;
 
+    static final int MAX_LAYERS = 1024;
+    static final int MAX_VOCAB = 1 << 22;
+
     public Synth(ModelShape shape, GgmlType type, boolean tied, long seed) {
         if (!(type.isFloat() || type == GgmlType.Q8_0 || type == GgmlType.Q4_0)) {
             throw new IllegalArgumentException("synth writes f32, f16, bf16, q8_0 or q4_0, not " + type);
@@ -43,6 +46,11 @@ public final class Synth {
                     + "; shape " + shape.name() + " has n_embd " + shape.nEmbd() + ", n_ff " + shape.nFf());
         }
         if (shape.nVocab() < 300) throw new IllegalArgumentException("vocabulary must be >= 300 tokens (259 are special and bytes)");
+        // Far past any real model (LLaMA-65B: 80 layers, Llama 3: 128k tokens); beyond, the tensor list alone fills the heap.
+        if (shape.nLayer() < 1 || shape.nLayer() > MAX_LAYERS) {
+            throw new IllegalArgumentException("layers must be 1 to " + MAX_LAYERS + ": " + shape.nLayer());
+        }
+        if (shape.nVocab() > MAX_VOCAB) throw new IllegalArgumentException("vocabulary must be <= " + MAX_VOCAB + ": " + shape.nVocab());
         this.shape = shape;
         this.type = type;
         this.tied = tied;

@@ -3,6 +3,7 @@ package dev.smezo.reference;
 import static dev.smezo.bindings.llama_h.*;
 
 import dev.smezo.ggml.Ggml;
+import dev.smezo.tokenizer.Tokenizer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,6 +22,7 @@ public final class LlamaCppReference implements AutoCloseable {
 
     public LlamaCppReference(Path gguf, int nCtx, int nSeqMax, int threads) {
         Ggml.init();
+        Tokenizer.check(gguf);
         try (Arena a = Arena.ofConfined()) {
             this.model = smezo_llama_load(a.allocateFrom(gguf.toString()), 0, 0);
         }

@@ -1,12 +1,9 @@
 package dev.smezo.task;
 
+import dev.smezo.io.TextFile;
 import dev.smezo.json.Json;
 import dev.smezo.json.JsonException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,12 +39,9 @@ final class RecordReaders {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new TaskDataException(file.toString(), 0, null, "not valid UTF-8: " + e.getMessage(), e);
+            text = TextFile.decode(bytes, file.toString());
+        } catch (IOException e) {
+            throw new TaskDataException(file.toString(), 0, null, e.getMessage().substring(file.toString().length() + 2), e);
         }
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         // Split on LF only (a lone CR is not a line end), so line numbers match `wc -l` and editors.

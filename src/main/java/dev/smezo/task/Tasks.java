@@ -1,5 +1,6 @@
 package dev.smezo.task;
 
+import dev.smezo.io.TextFile;
 import dev.smezo.json.Json;
 import dev.smezo.json.JsonException;
 import java.io.IOException;
@@ -62,9 +63,9 @@ public final class Tasks {
     public static Task fromFile(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFile.read(file);
         } catch (IOException e) {
-            throw new TaskDataException(file.toString(), 0, null, "cannot read the task file: " + e, e);
+            throw new TaskDataException(file.toString(), 0, null, "cannot read the task file: " + e.getMessage(), e);
         }
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, dir, file.toString());

@@ -25,10 +25,11 @@ public final class Tokenizer implements AutoCloseable {
         this.size = llama_vocab_n_tokens(vocab);
     }
 
-    /** Loads the vocabulary of a GGUF model (which must already have passed smezo's own checks). */
+    /** Loads the vocabulary of a GGUF model through libllama, after {@link #check}. */
     public static Tokenizer load(Path gguf) {
         Ggml.init();
         if (!Files.isRegularFile(gguf)) throw new IllegalArgumentException(gguf + ": no such file");
+        VocabularyCheck.require(gguf);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment m = smezo_llama_load(a.allocateFrom(gguf.toString()), 1, 0);
             if (m.equals(MemorySegment.NULL)) {
@@ -37,6 +38,14 @@ public final class Tokenizer implements AutoCloseable {
             }
             return new Tokenizer(m);
         }
+    }
+
+    /**
+     * Checks in Java what libllama's loader would assert (aborting the JVM) about a model's
+     * vocabulary; call it before handing the file to libllama any other way.
+     */
+    public static void check(Path gguf) {
+        VocabularyCheck.require(gguf);
     }
 
     public int vocabSize() {

@@ -1,13 +1,17 @@
 package dev.smezo.train;
 
+import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.GgufValue;
 import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.model.Weights;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,9 +21,23 @@ import java.util.Map;
  * timestamps or paths go in, so the same run gives the same bytes.
  */
 public final class Checkpoint {
+    private static final ValueLayout.OfInt F32_BITS = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort HALF_BITS = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private Checkpoint() {}
 
+    /**
+     * @throws Trainer.DivergedException when a float tensor holds an infinity or a NaN (an update
+     *         overflowed, or the base had them): such a file is not written
+     */
     public static void write(Path out, LlamaModel model, Map<String, GgufValue> smezoKeys) throws IOException {
+        for (Weights.Entry e : model.weights().entries()) {
+            long bad = nonFinite(model.weights().data(e), e.type());
+            if (bad > 0) {
+                throw new Trainer.DivergedException(String.format(Locale.ROOT, "tensor %s holds %,d non-finite values; "
+                        + "%s not written (lower --lr or --eps)", e.name(), bad, out));
+            }
+        }
         GgufWriter w = new GgufWriter();
         Map<String, GgufValue> meta = new LinkedHashMap<>(model.metadata());
         meta.putAll(smezoKeys);
@@ -31,6 +49,26 @@ public final class Checkpoint {
             byName.put(e.name(), e);
         }
         w.write(out, (info, dst) -> MemorySegment.copy(weights.data(byName.get(info.name())), 0, dst, 0, dst.byteSize()));
+    }
+
+    /** Infinities and NaNs in F32, F16 or BF16 data (all-ones exponent); 0 for other types. */
+    static long nonFinite(MemorySegment data, GgmlType type) {
+        long count = 0;
+        switch (type) {
+            case F32 -> {
+                for (long i = 0, n = data.byteSize() / 4; i < n; i++) {
+                    if ((data.getAtIndex(F32_BITS, i) & 0x7f800000) == 0x7f800000) count++;
+                }
+            }
+            case F16, BF16 -> {
+                int exp = type == GgmlType.F16 ? 0x7c00 : 0x7f80;
+                for (long i = 0, n = data.byteSize() / 2; i < n; i++) {
+                    if ((data.getAtIndex(HALF_BITS, i) & exp) == exp) count++;
+                }
+            }
+            default -> { }
+        }
+        return count;
     }
 
     /** The smezo.* keys of a checkpoint after {@code steps} steps of {@code config}. */

@@ -50,6 +50,7 @@ public final class Replay {
              LlamaModel model = LlamaModel.open(base);
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights weights = new BackendWeights(model.weights())) {
+            log.requireBase(model.weights(), base, trajectory);
             Trainables t = Trainables.select(model.weights(), Trainer.selection(config), config.method(), config.sparsity(),
                     config.maskSeed(), threads, arena);
             try (UpdateGraph update = new UpdateGraph(weights, t, backend)) {

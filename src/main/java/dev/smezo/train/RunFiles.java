@@ -1,11 +1,9 @@
 package dev.smezo.train;
 
+import dev.smezo.io.AtomicFile;
 import dev.smezo.json.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** The files of a run directory, and atomic whole-file writes (temp file + rename). */
 public final class RunFiles {
@@ -19,9 +17,7 @@ public final class RunFiles {
     private RunFiles() {}
 
     public static void writeAtomically(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.writeString(file, content);
     }
 
     public static void writeJson(Path file, Object value) throws IOException {

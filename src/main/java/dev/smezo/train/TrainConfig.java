@@ -2,9 +2,13 @@ package dev.smezo.train;
 
 import dev.smezo.perturb.Method;
 import dev.smezo.zo.Schedule;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Everything a run depends on besides the base model and the data: with the same config and the
@@ -43,7 +47,16 @@ public record TrainConfig(
         Objects.requireNonNull(method, "method");
         if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException("--sparsity must be in [0, 1): " + sparsity);
         if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be >= 0: " + lr);
-        if (!(eps > 0)) throw new IllegalArgumentException("--eps must be > 0: " + eps);
+        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("--eps must be > 0: " + eps);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("--weight-decay must be >= 0: " + weightDecay);
+        }
+        if (nTrain < 0) throw new IllegalArgumentException("--n-train must be >= 0: " + nTrain);
+        if (nDev < 0) throw new IllegalArgumentException("--n-dev must be >= 0: " + nDev);
+        if (nTest < 0) throw new IllegalArgumentException("--n-test must be >= 0: " + nTest);
+        if (refreshEvery < 0) throw new IllegalArgumentException("--refresh-every must be >= 0 (0: never): " + refreshEvery);
+        requireRegex("--only", only);
+        requireRegex("--exclude", exclude);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1: " + batch);
         if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0: " + steps);
         if (evalEvery < 1) throw new IllegalArgumentException("--eval-every must be >= 1: " + evalEvery);
@@ -90,17 +103,52 @@ public record TrainConfig(
         return m;
     }
 
+    /**
+     * The config a run's files hold (config.json, the trajectory's header).
+     *
+     * @throws IllegalArgumentException naming the key that is missing, of the wrong type or out of range
+     */
     public static TrainConfig fromMap(Map<?, ?> m) {
         return new TrainConfig(
-                (String) m.get("task"),
-                Method.valueOf(((String) m.get("method")).toUpperCase()),
+                str(m, "task", false),
+                enumValue(Method.class, str(m, "method", false).replace("-", ""), "method"),
                 num(m, "sparsity"), num(m, "lr"), num(m, "eps"), num(m, "weight_decay"),
-                (int) lng(m, "directions"),
-                Schedule.valueOf(((String) m.get("schedule")).toUpperCase()),
-                (int) lng(m, "batch"), lng(m, "steps"), lng(m, "eval_every"), lng(m, "seed"),
-                (int) lng(m, "max_length"), (int) lng(m, "n_train"), (int) lng(m, "n_dev"), (int) lng(m, "n_test"),
-                (Boolean) m.get("train_norms"), (String) m.get("only"), (String) m.get("exclude"),
-                lng(m, "refresh_every"), (String) m.get("best_by"));
+                integer(m, "directions"),
+                enumValue(Schedule.class, str(m, "schedule", false), "schedule"),
+                integer(m, "batch"), lng(m, "steps"), lng(m, "eval_every"), lng(m, "seed"),
+                integer(m, "max_length"), integer(m, "n_train"), integer(m, "n_dev"), integer(m, "n_test"),
+                bool(m, "train_norms"), str(m, "only", true), str(m, "exclude", true),
+                lng(m, "refresh_every"), str(m, "best_by", false));
+    }
+
+    private static void requireRegex(String option, String regex) {
+        if (regex == null) return;
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(option + " '" + regex + "' is not a regular expression: " + e.getDescription());
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String name, String key) {
+        try {
+            return Enum.valueOf(type, name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config: " + key + " '" + name + "' is not one of "
+                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    private static String str(Map<?, ?> m, String k, boolean nullable) {
+        Object v = m.get(k);
+        if (v instanceof String x) return x;
+        if (v == null && nullable) return null;
+        throw new IllegalArgumentException("config: " + k + " missing or not a string");
+    }
+
+    private static boolean bool(Map<?, ?> m, String k) {
+        if (!(m.get(k) instanceof Boolean b)) throw new IllegalArgumentException("config: " + k + " missing or not true/false");
+        return b;
     }
 
     private static double num(Map<?, ?> m, String k) {
@@ -110,9 +158,14 @@ public record TrainConfig(
     }
 
     private static long lng(Map<?, ?> m, String k) {
-        Object v = m.get(k);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("config: " + k + " missing or not a number");
-        return n.longValue();
+        if (!(m.get(k) instanceof Long n)) throw new IllegalArgumentException("config: " + k + " missing or not an integer");
+        return n;
+    }
+
+    private static int integer(Map<?, ?> m, String k) {
+        long v = lng(m, k);
+        if (v != (int) v) throw new IllegalArgumentException("config: " + k + " out of range: " + v);
+        return (int) v;
     }
 
     /** The same run with another step budget (a resume may extend a run; everything else must match). */

@@ -2,6 +2,7 @@ package dev.smezo.train;
 
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.Placement;
+import dev.smezo.json.Json;
 import dev.smezo.model.LlamaModel;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -89,7 +90,6 @@ public final class Trainer {
     public Summary run(boolean resume) throws IOException {
         long started = System.nanoTime();
         long baseline = Footprint.baseline();
-        Files.createDirectories(runDir);
         Task task = Tasks.byName(config.task());
         Splits splits = Splits.sample(task, dataDir, config.seed(), config.nTrain(), config.nDev(), config.nTest());
         listener.message(splits.note());
@@ -186,6 +186,7 @@ public final class Trainer {
                     throw new IllegalArgumentException(trajFile + ": the run was made with another config: "
                             + log.config() + " (only --steps may change on --resume)");
                 }
+                log.requireBase(model.weights(), base, trajFile);
                 Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads, placement::toHost, x -> {});
                 done = log.steps().size();
                 traj = Trajectory.append(trajFile, log);
@@ -193,7 +194,8 @@ public final class Trainer {
                 for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
                 listener.message("resumed " + runDir + " after step " + done + " (replayed " + done + " logged updates)");
             } else {
-                traj = Trajectory.create(trajFile, config, base.getFileName().toString());
+                Files.createDirectories(runDir);   // only now: a run refused before its first step leaves nothing
+                traj = Trajectory.create(trajFile, config, base.getFileName().toString(), model.weights());
                 metrics = MetricsLog.create(runDir.resolve(RunFiles.METRICS));
             }
             RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
@@ -280,11 +282,11 @@ public final class Trainer {
             m.put("type", "eval");
             m.put("step", stepsDone);
             if (d != null) {
-                m.put("dev_loss", Trajectory.finiteOrNull(d.loss()));
+                m.put("dev_loss", Json.finiteOrNull(d.loss()));
                 for (var e : d.metrics().entrySet()) m.put("dev_" + e.getKey(), e.getValue());
             }
             if (t != null) {
-                m.put("test_loss", Trajectory.finiteOrNull(t.loss()));
+                m.put("test_loss", Json.finiteOrNull(t.loss()));
                 for (var e : t.metrics().entrySet()) m.put("test_" + e.getKey(), e.getValue());
             }
             m.put("trained_fraction", fraction);

@@ -1,6 +1,9 @@
 package dev.smezo.train;
 
+import dev.smezo.io.AtomicFile;
+import dev.smezo.io.TextFile;
 import dev.smezo.json.Json;
+import dev.smezo.model.Weights;
 import dev.smezo.zo.StepResult;
 import java.io.IOException;
 import java.io.Writer;
@@ -31,6 +34,23 @@ public final class Trajectory implements AutoCloseable {
         public TrainConfig config() {
             return TrainConfig.fromMap((Map<?, ?>) header.get("config"));
         }
+
+        /**
+         * Updates replayed onto another model than the run's would write noise into it: the base's
+         * tensor and parameter counts must be the header's (logs written before they were recorded
+         * are not checked).
+         *
+         * @throws IllegalArgumentException naming both files and the counts
+         */
+        public void requireBase(Weights base, Path baseFile, Path logFile) {
+            Object tensors = header.get("base_tensors"), params = header.get("base_parameters");
+            if (tensors == null && params == null) return;
+            if (!Long.valueOf(base.entries().size()).equals(tensors) || !Long.valueOf(base.totalElements()).equals(params)) {
+                throw new IllegalArgumentException(logFile + ": the run was made on " + header.get("base_model") + " ("
+                        + tensors + " tensors, " + params + " parameters); " + baseFile + " has " + base.entries().size()
+                        + " tensors, " + base.totalElements() + " parameters");
+            }
+        }
     }
 
     private final Writer out;
@@ -40,10 +60,12 @@ public final class Trajectory implements AutoCloseable {
     }
 
     /** Starts a new log (replacing any) with its header. */
-    public static Trajectory create(Path file, TrainConfig config, String baseModel) throws IOException {
+    public static Trajectory create(Path file, TrainConfig config, String baseModel, Weights base) throws IOException {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("smezo_trajectory", 1L);
         h.put("base_model", baseModel);
+        h.put("base_tensors", (long) base.entries().size());
+        h.put("base_parameters", base.totalElements());
         h.put("config", config.toMap());
         Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         w.write(Json.write(h) + "\n");
@@ -57,9 +79,7 @@ public final class Trajectory implements AutoCloseable {
         int keep = 1 + log.steps().size();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < keep; i++) sb.append(lines.get(i)).append('\n');
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.writeString(file, sb);
         return new Trajectory(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     }
 
@@ -72,18 +92,14 @@ public final class Trajectory implements AutoCloseable {
         for (StepResult.Direction d : r.directions()) {
             Map<String, Object> dm = new LinkedHashMap<>();
             dm.put("seed", d.seed());
-            dm.put("g", finiteOrNull(d.g()));
-            dm.put("loss_plus", finiteOrNull(d.lossPlus()));
-            dm.put("loss_minus", finiteOrNull(d.lossMinus()));
+            dm.put("g", Json.finiteOrNull(d.g()));
+            dm.put("loss_plus", Json.finiteOrNull(d.lossPlus()));
+            dm.put("loss_minus", Json.finiteOrNull(d.lossMinus()));
             dirs.add(dm);
         }
         m.put("directions", dirs);
         out.write(Json.write(m) + "\n");
         out.flush();
-    }
-
-    static Object finiteOrNull(double d) {
-        return Double.isFinite(d) ? (Object) d : null;
     }
 
     /** Reads a log; steps must be consecutive from 0. */
@@ -94,30 +110,62 @@ public final class Trajectory implements AutoCloseable {
         if (!header.containsKey("smezo_trajectory") || !(header.get("config") instanceof Map)) {
             throw new IllegalArgumentException(file + ": line 1: not a smezo trajectory header");
         }
+        if (!Long.valueOf(1).equals(header.get("smezo_trajectory"))) {
+            throw new IllegalArgumentException(file + ": line 1: trajectory format " + header.get("smezo_trajectory")
+                    + " (this smezo reads format 1)");
+        }
+        try {
+            TrainConfig.fromMap((Map<?, ?>) header.get("config"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": line 1: " + e.getMessage(), e);
+        }
         List<StepResult> steps = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             Map<String, Object> m = asMap(parse(file, lines.get(i), i + 1));
             try {
-                long step = ((Number) m.get("step")).longValue();
-                if (step != steps.size()) {
-                    throw new IllegalArgumentException("step " + step + " where step " + steps.size() + " was expected");
-                }
-                List<StepResult.Direction> dirs = new ArrayList<>();
-                for (Object o : (List<?>) m.get("directions")) {
-                    Map<?, ?> d = (Map<?, ?>) o;
-                    dirs.add(new StepResult.Direction(((Number) d.get("seed")).longValue(), dbl(d.get("g")),
-                            dbl(d.get("loss_plus")), dbl(d.get("loss_minus"))));
-                }
-                steps.add(new StepResult(step, dirs, ((Number) m.get("lr")).doubleValue(), (Boolean) m.get("skipped")));
-            } catch (RuntimeException e) {
+                steps.add(step(m, steps.size()));
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": line " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
         return new Log(header, steps);
     }
 
-    private static double dbl(Object o) {
-        return o == null ? Double.NaN : ((Number) o).doubleValue();
+    /** One step line, checked: replay and resume apply its updates to the weights as they stand. */
+    private static StepResult step(Map<String, Object> m, long expected) {
+        long step = integer(m.get("step"), "step");
+        if (step != expected) throw new IllegalArgumentException("step " + step + " where step " + expected + " was expected");
+        if (!(m.get("skipped") instanceof Boolean skipped)) throw new IllegalArgumentException("skipped missing or not true/false");
+        double lr = number(m.get("lr"), "lr");
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr " + lr + " (must be finite and >= 0)");
+        if (!(m.get("directions") instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException("directions missing or empty");
+        }
+        List<StepResult.Direction> dirs = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> d)) throw new IllegalArgumentException("a direction is not a JSON object");
+            double g = d.get("g") == null ? Double.NaN : number(d.get("g"), "g");
+            if (!skipped && !Double.isFinite(g)) {
+                throw new IllegalArgumentException("g " + d.get("g") + " in a step that was applied (must be finite)");
+            }
+            dirs.add(new StepResult.Direction(integer(d.get("seed"), "seed"), g, orNaN(d.get("loss_plus"), "loss_plus"),
+                    orNaN(d.get("loss_minus"), "loss_minus")));
+        }
+        return new StepResult(step, dirs, lr, skipped);
+    }
+
+    private static long integer(Object o, String key) {
+        if (!(o instanceof Long v)) throw new IllegalArgumentException(key + " " + o + " (must be an integer)");
+        return v;
+    }
+
+    private static double number(Object o, String key) {
+        if (!(o instanceof Number v)) throw new IllegalArgumentException(key + " " + o + " (must be a number)");
+        return v.doubleValue();
+    }
+
+    private static double orNaN(Object o, String key) {
+        return o == null ? Double.NaN : number(o, key);
     }
 
     private static Object parse(Path file, String line, int n) {
@@ -136,7 +184,7 @@ public final class Trajectory implements AutoCloseable {
 
     /** Lines ended by a newline (a partial last line is dropped). */
     private static List<String> completeLines(Path file) throws IOException {
-        String s = Files.readString(file, StandardCharsets.UTF_8);
+        String s = TextFile.read(file);
         int end = s.lastIndexOf('\n');
         if (end < 0) return List.of();
         return List.of(s.substring(0, end).split("\n", -1));

@@ -3,12 +3,9 @@ package dev.smezo.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.gguf.Gguf;
 import dev.smezo.gguf.GgufValue;
 import dev.smezo.gguf.GgufWriter;
 import dev.smezo.testing.TestModels;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -21,17 +18,7 @@ class LlamaModelErrorsTest {
 
     /** A copy of a valid tiny model with its metadata or tensor list changed. */
     Path variant(String name, Consumer<GgufWriter> change, String dropTensor) throws Exception {
-        Path base = TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 5);
-        Path out = dir.resolve(name + ".gguf");
-        try (Arena a = Arena.ofConfined()) {
-            Gguf g = Gguf.open(base, a);
-            GgufWriter w = new GgufWriter();
-            w.putAll(g.metadata());
-            change.accept(w);
-            for (var t : g.tensors()) if (!t.name().equals(dropTensor)) w.addTensor(t.name(), t.type(), t.ne());
-            w.write(out, (info, dst) -> MemorySegment.copy(g.tensorData(g.tensor(info.name()).orElseThrow()), 0, dst, 0, dst.byteSize()));
-        }
-        return out;
+        return TestModels.variant(dir, TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 5), name, change, dropTensor);
     }
 
     ModelException open(Path p) {
@@ -71,6 +58,20 @@ class LlamaModelErrorsTest {
     void wrongShapeNamesTensorAndShapes() throws Exception {
         ModelException e = open(variant("ff", w -> w.put("llama.feed_forward_length", GgufValue.ofU32(100)), null));
         assertTrue(e.getMessage().contains("blk.0.ffn_gate.weight") && e.getMessage().contains("expected"), e.getMessage());
+    }
+
+    @Test
+    void rmsEpsilonAndRopeBaseOutOfRangeAreNamed() throws Exception {
+        // ggml asserts eps >= 0 (aborting the JVM); NaN or 0 would make every logit NaN.
+        for (double eps : new double[] {Double.NaN, -1, 0}) {
+            ModelException e = open(variant("eps", w -> w.put("llama.attention.layer_norm_rms_epsilon",
+                    GgufValue.ofF32((float) eps)), null));
+            assertTrue(e.getMessage().contains("eps.gguf") && e.getMessage().contains("layer_norm_rms_epsilon"), e.getMessage());
+        }
+        for (double base : new double[] {Double.NaN, 0, Double.POSITIVE_INFINITY}) {
+            ModelException e = open(variant("rope", w -> w.put("llama.rope.freq_base", GgufValue.ofF32((float) base)), null));
+            assertTrue(e.getMessage().contains("rope.gguf") && e.getMessage().contains("llama.rope.freq_base"), e.getMessage());
+        }
     }
 
     @Test

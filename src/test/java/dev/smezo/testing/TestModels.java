@@ -3,12 +3,17 @@ package dev.smezo.testing;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.smezo.gguf.GgmlType;
+import dev.smezo.gguf.Gguf;
+import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Models for tests: the shared stories260K (skipping when absent) and synthesized GGUFs. */
 public final class TestModels {
@@ -34,6 +39,25 @@ public final class TestModels {
             new Synth(ModelShape.named(shape).withLayers(layers), type, tied, seed).write(out, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /**
+     * A copy of {@code base} named {@code name}.gguf in {@code dir} with its metadata changed by
+     * {@code change} (tensors as they are, minus {@code dropTensor} when not null).
+     */
+    public static Path variant(Path dir, Path base, String name, Consumer<GgufWriter> change, String dropTensor)
+            throws IOException {
+        Path out = dir.resolve(name + ".gguf");
+        try (Arena a = Arena.ofConfined()) {
+            Gguf g = Gguf.open(base, a);
+            GgufWriter w = new GgufWriter();
+            w.putAll(g.metadata());
+            change.accept(w);
+            for (var t : g.tensors()) if (!t.name().equals(dropTensor)) w.addTensor(t.name(), t.type(), t.ne());
+            w.write(out, (info, dst) -> MemorySegment.copy(g.tensorData(g.tensor(info.name()).orElseThrow()), 0, dst, 0,
+                    dst.byteSize()));
         }
         return out;
     }
