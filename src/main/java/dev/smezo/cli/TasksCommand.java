@@ -16,6 +16,17 @@ import picocli.CommandLine.Parameters;
             "List the built-in tasks, or show one (a name or a task JSON file) with an example prompt "
                     + "rendered from its data exactly as the model sees it, and its candidates.",
             "",
+            "A task of your own is a JSON file over JSONL (or TSV) data; paths resolve against the task file:",
+            "  {\"name\": \"my-task\", \"template\": \"{text} It was\", \"label_field\": \"label\",",
+            "   \"label_words\": {\"0\": \" bad\", \"1\": \" good\"}, \"loss\": \"classification\",",
+            "   \"metric\": \"accuracy\", \"train\": \"train.jsonl\", \"validation\": \"val.jsonl\"}",
+            "Instead of label_words: \"candidates\": [\"text\", ...] (label = index or text), \"candidate_fields\": "
+                    + "[\"choice1\", ...] or \"candidates_field\": \"choices\" (per-example candidates; with \"loss\": "
+                    + "\"multiple_choice\" the candidate's own log-likelihood is scored). \"{field}\" in the template is "
+                    + "the example's field, \"\\n\" a newline; without \"train\", train and dev are carved from the "
+                    + "validation file. Optional: description, dir, format (jsonl, tsv), transforms, metric (f1), "
+                    + "positive_label, defaults. Unknown keys are errors.",
+            "",
             "Examples:  smezo tasks      smezo tasks rte      smezo tasks my-task.json --data ."},
         mixinStandardHelpOptions = true)
 final class TasksCommand implements Callable<Integer> {
@@ -34,7 +45,7 @@ final class TasksCommand implements Callable<Integer> {
         if (task == null) {
             for (Task t : Tasks.builtIn()) out.printf("%-22s %s%n", t.name(), t.description());
             out.println();
-            out.println("A task of your own is a JSON file: smezo tasks FILE shows it; see `smezo tasks --help`.");
+            out.println("A task of your own is a JSON file: `smezo tasks FILE` shows it; `smezo tasks --help` gives its format.");
             return Main.EXIT_OK;
         }
         Task t = Tasks.byName(task);

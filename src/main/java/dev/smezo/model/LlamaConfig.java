@@ -50,7 +50,7 @@ public record LlamaConfig(
     }
 
     private static void require(boolean ok, String what, long value) {
-        if (!ok) throw new ModelException("invalid " + what + ": " + value);
+        if (!ok) throw new ModelException(value == -1 ? "missing key " + what : "invalid " + what + ": " + value);
     }
 
     private static void require(boolean ok, String what, double value) {
@@ -109,6 +109,7 @@ public record LlamaConfig(
         try {
             return create(g, p, nVocab, nEmbd, nHead, headDim, freqScale);
         } catch (ModelException e) {
+            if (e.getMessage().startsWith(g.source() + ": ")) throw e;   // a key reader named the file already
             throw new ModelException(g.source() + ": " + e.getMessage());
         }
     }

@@ -96,13 +96,16 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         try (Arena arena = Arena.ofConfined();
              CpuBackend backend = new CpuBackend(1);
              BackendWeights w = new BackendWeights(model.weights())) {
-            if (method == null) {
+            // A quantized model trains at most its F32 norms (--train-norms); one with no float tensor at all, nothing.
+            boolean floatMatrices = model.weights().entries().stream().anyMatch(e -> e.type().isFloat() && e.dims() == 2);
+            boolean anyFloat = model.weights().entries().stream().anyMatch(e -> e.type().isFloat());
+            if (method == null || !anyFloat) {
                 try (Forward f = new Forward(model.config(), w.plain(), backend, shape)) {
                     compute = f.computeBytes();
                 }
             } else {
-                Trainables t = Trainables.select(model.weights(), Trainables.Selection.MATRICES, Method.MEZO, 0.0, 1, 1,
-                        arena);
+                Trainables t = Trainables.select(model.weights(), floatMatrices ? Trainables.Selection.MATRICES
+                        : new Trainables.Selection(true, null, null), Method.MEZO, 0.0, 1, 1, arena);
                 try (PerturbedModel pm = new PerturbedModel(model.config(), w, t, backend)) {
                     compute = pm.forward(shape).computeBytes();
                 }

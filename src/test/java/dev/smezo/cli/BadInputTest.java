@@ -200,4 +200,16 @@ class BadInputTest {
         assertFalse(Files.exists(dir.resolve("s")) || Files.exists(dir.resolve("o")) || Files.exists(dir.resolve("n")),
                 "a refused run leaves no directory");
     }
+
+    @Test
+    void aQuantizedModelPlansAndTrainsItsNorms() throws Exception {
+        // The memory plan once assumed float matrices and refused what --train-norms makes trainable.
+        CliRunner.Result info = CliRunner.run("info", "--shape", "tiny", "--type", "q4_0", "--no-tensors");
+        assertEquals(Main.EXIT_OK, info.exitCode(), info.err());
+        Path q4 = dir.resolve("q4.gguf");
+        assertEquals(Main.EXIT_OK, CliRunner.run("synth", "--type", "q4_0", "--vocab", "301", "-o", q4.toString()).exitCode());
+        CliRunner.Result r = run(trainArgs(q4, dir.resolve("run"), "--train-norms"));
+        assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
+        assertTrue(r.err().contains("training 5 tensors"), r.err());
+    }
 }

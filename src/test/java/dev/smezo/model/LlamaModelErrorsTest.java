@@ -61,6 +61,12 @@ class LlamaModelErrorsTest {
     }
 
     @Test
+    void missingBlockCountIsNamedOnce() throws Exception {
+        ModelException e = open(variant("no-blocks", w -> w.remove("llama.block_count"), null));
+        assertTrue(e.getMessage().endsWith("no-blocks.gguf: missing key llama.block_count"), e.getMessage());
+    }
+
+    @Test
     void rmsEpsilonAndRopeBaseOutOfRangeAreNamed() throws Exception {
         // ggml asserts eps >= 0 (aborting the JVM); NaN or 0 would make every logit NaN.
         for (double eps : new double[] {Double.NaN, -1, 0}) {
