@@ -50,7 +50,8 @@ public record LlamaConfig(
     }
 
     private static void require(boolean ok, String what, long value) {
-        if (!ok) throw new ModelException(value == -1 ? "missing key " + what : "invalid " + what + ": " + value);
+        // -1 is the key readers' "absent", and also what an out-of-range u32 such as 4294967295 reads as
+        if (!ok) throw new ModelException(value == -1 ? "missing or out-of-range key " + what : "invalid " + what + ": " + value);
     }
 
     private static void require(boolean ok, String what, double value) {

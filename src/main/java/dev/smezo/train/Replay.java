@@ -12,6 +12,7 @@ import dev.smezo.zo.ZoConfig;
 import dev.smezo.zo.ZoModel;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -44,6 +45,11 @@ public final class Replay {
 
     /** Base + trajectory -> a checkpoint GGUF identical to the one the run wrote after the same steps. */
     public static long toFile(Path base, Path trajectory, Path out, int threads, LongConsumer progress) throws IOException {
+        for (Path input : new Path[] {base, trajectory}) {   // the rename would replace the input it reads
+            if (Files.exists(out) && Files.exists(input) && Files.isSameFile(out, input)) {
+                throw new IllegalArgumentException("-o " + out + " is the input " + input + "; write the replay elsewhere");
+            }
+        }
         Trajectory.Log log = Trajectory.read(trajectory);
         TrainConfig config = log.config();
         try (Arena arena = Arena.ofShared();

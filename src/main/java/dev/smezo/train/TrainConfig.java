@@ -46,8 +46,8 @@ public record TrainConfig(
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(method, "method");
         if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException("--sparsity must be in [0, 1): " + sparsity);
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be >= 0: " + lr);
-        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("--eps must be > 0: " + eps);
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lr must be finite and >= 0: " + lr);
+        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("--eps must be finite and > 0: " + eps);
         if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
             throw new IllegalArgumentException("--weight-decay must be >= 0: " + weightDecay);
         }

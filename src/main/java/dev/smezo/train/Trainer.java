@@ -94,6 +94,10 @@ public final class Trainer {
         Splits splits = Splits.sample(task, dataDir, config.seed(), config.nTrain(), config.nDev(), config.nTest());
         listener.message(splits.note());
         if (splits.train().isEmpty()) throw new IllegalArgumentException("task " + task.name() + ": no training examples");
+        if (config.batch() > splits.train().size()) {
+            throw new IllegalArgumentException("--batch " + config.batch() + " is more than the " + splits.train().size()
+                    + " training examples: every step would repeat them (lower --batch or raise --n-train)");
+        }
         try (Arena arena = Arena.ofShared();
              LlamaModel model = LlamaModel.open(base);
              Tokenizer tok = Tokenizer.load(base)) {

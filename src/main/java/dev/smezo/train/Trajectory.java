@@ -37,8 +37,8 @@ public final class Trajectory implements AutoCloseable {
 
         /**
          * Updates replayed onto another model than the run's would write noise into it: the base's
-         * tensor and parameter counts must be the header's (logs written before they were recorded
-         * are not checked).
+         * tensor and parameter counts and its {@link BaseFingerprint} must be the header's (logs
+         * written before they were recorded are not checked).
          *
          * @throws IllegalArgumentException naming both files and the counts
          */
@@ -49,6 +49,12 @@ public final class Trajectory implements AutoCloseable {
                 throw new IllegalArgumentException(logFile + ": the run was made on " + header.get("base_model") + " ("
                         + tensors + " tensors, " + params + " parameters); " + baseFile + " has " + base.entries().size()
                         + " tensors, " + base.totalElements() + " parameters");
+            }
+            Object fingerprint = header.get("base_fingerprint");
+            if (fingerprint != null && !fingerprint.equals(BaseFingerprint.of(base))) {
+                throw new IllegalArgumentException(logFile + ": the run was made on " + header.get("base_model") + "; "
+                        + baseFile + " has the same shape but other weights (another fine-tune or model): its updates "
+                        + "would not rebuild the run");
             }
         }
     }
@@ -66,6 +72,7 @@ public final class Trajectory implements AutoCloseable {
         h.put("base_model", baseModel);
         h.put("base_tensors", (long) base.entries().size());
         h.put("base_parameters", base.totalElements());
+        h.put("base_fingerprint", BaseFingerprint.of(base));
         h.put("config", config.toMap());
         Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         w.write(Json.write(h) + "\n");
@@ -106,12 +113,12 @@ public final class Trajectory implements AutoCloseable {
     public static Log read(Path file) throws IOException {
         List<String> lines = completeLines(file);
         if (lines.isEmpty()) throw new IllegalArgumentException(file + ": empty trajectory (no header line)");
-        Map<String, Object> header = asMap(parse(file, lines.get(0), 1));
+        Map<String, Object> header = asMap(parse(file, lines.get(0), 1), file, 1);
         if (!header.containsKey("smezo_trajectory") || !(header.get("config") instanceof Map)) {
             throw new IllegalArgumentException(file + ": line 1: not a smezo trajectory header");
         }
         if (!Long.valueOf(1).equals(header.get("smezo_trajectory"))) {
-            throw new IllegalArgumentException(file + ": line 1: trajectory format " + header.get("smezo_trajectory")
+            throw new IllegalArgumentException(file + ": line 1: trajectory format " + Json.write(header.get("smezo_trajectory"))
                     + " (this smezo reads format 1)");
         }
         try {
@@ -121,7 +128,7 @@ public final class Trajectory implements AutoCloseable {
         }
         List<StepResult> steps = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
-            Map<String, Object> m = asMap(parse(file, lines.get(i), i + 1));
+            Map<String, Object> m = asMap(parse(file, lines.get(i), i + 1), file, i + 1);
             try {
                 steps.add(step(m, steps.size()));
             } catch (IllegalArgumentException e) {
@@ -177,8 +184,8 @@ public final class Trajectory implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        if (!(o instanceof Map)) throw new IllegalArgumentException("a trajectory line is not a JSON object");
+    private static Map<String, Object> asMap(Object o, Path file, int line) {
+        if (!(o instanceof Map)) throw new IllegalArgumentException(file + ": line " + line + ": not a JSON object");
         return (Map<String, Object>) o;
     }
 

@@ -212,4 +212,38 @@ class BadInputTest {
         assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
         assertTrue(r.err().contains("training 5 tensors"), r.err());
     }
+
+    @Test
+    void runsAreRebuiltOnlyFromTheirOwnBase() throws Exception {
+        Path run = dir.resolve("run");
+        assertEquals(Main.EXIT_OK, run(trainArgs(tiny(), run, "--method", "mezo", "--lr", "1e-3")).exitCode());
+        Path traj = run.resolve("trajectory.jsonl");
+        // Same shape, other weights: counts match, the fingerprint does not.
+        Path twin = TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 4);
+        CliRunner.Result resumed = run(trainArgs(twin, run, "--method", "mezo", "--lr", "1e-3", "--steps", "3",
+                "--resume", run.toString()));
+        assertEquals(Main.EXIT_BAD_INPUT, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.err().contains("same shape but other weights"), resumed.err());
+        CliRunner.Result replayed = CliRunner.run("replay", twin.toString(), traj.toString(), "-o", dir.resolve("t.gguf").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, replayed.exitCode(), replayed.err());
+        // Replaying over its own input would replace the base (or the log) it reads.
+        Path base = Files.copy(tiny(), dir.resolve("base.gguf"));
+        byte[] before = Files.readAllBytes(base);
+        for (Path out : List.of(base, traj)) {
+            CliRunner.Result r = CliRunner.run("replay", base.toString(), traj.toString(), "-o", out.toString());
+            assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());
+            assertTrue(r.err().contains("is the input"), r.err());
+        }
+        assertArrayEquals(before, Files.readAllBytes(base));
+        assertEquals(Main.EXIT_OK, CliRunner.run("replay", base.toString(), traj.toString(), "-o",
+                dir.resolve("ok.gguf").toString()).exitCode());
+        assertArrayEquals(Files.readAllBytes(run.resolve("model.gguf")), Files.readAllBytes(dir.resolve("ok.gguf")));
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetIsRefused() {
+        CliRunner.Result r = run(trainArgs(tiny(), dir.resolve("run"), "--batch", "100000"));
+        assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--batch 100000 is more than the 16 training examples"), r.err());
+    }
 }

@@ -63,7 +63,7 @@ class LlamaModelErrorsTest {
     @Test
     void missingBlockCountIsNamedOnce() throws Exception {
         ModelException e = open(variant("no-blocks", w -> w.remove("llama.block_count"), null));
-        assertTrue(e.getMessage().endsWith("no-blocks.gguf: missing key llama.block_count"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("no-blocks.gguf: missing or out-of-range key llama.block_count"), e.getMessage());
     }
 
     @Test
