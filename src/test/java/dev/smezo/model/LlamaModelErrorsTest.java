@@ -61,6 +61,14 @@ class LlamaModelErrorsTest {
     }
 
     @Test
+    void unusedTensorIsNamedAsLlamaCppRefusesIt() throws Exception {
+        Path two = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 5);
+        ModelException e = open(TestModels.variant(dir, two, "extra", w -> w.put("llama.block_count", GgufValue.ofU32(1)), null));
+        assertTrue(e.getMessage().contains("extra.gguf: tensor blk.1.") && e.getMessage().contains("not part of a 1-layer"),
+                e.getMessage());
+    }
+
+    @Test
     void missingBlockCountIsNamedOnce() throws Exception {
         ModelException e = open(variant("no-blocks", w -> w.remove("llama.block_count"), null));
         assertTrue(e.getMessage().endsWith("no-blocks.gguf: missing or out-of-range key llama.block_count"), e.getMessage());
