@@ -36,7 +36,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 mkdir -p "$CACHE" "$OUT"
 
 # 1. The pinned source tree (shared by every build configuration).
-SRC="$CACHE/llama.cpp-$COMMIT"
+SRC="$PIN_SRC"
 if [[ ! -f "$SRC/.smezo-ok" ]]; then
   DL="$CACHE/download"; mkdir -p "$DL"
   if [[ ! -f "$DL/$TGZ_NAME" ]] || [[ "$(sha "$DL/$TGZ_NAME")" != "$TGZ_SHA256" ]]; then
@@ -86,9 +86,6 @@ if [[ ! -f "$BUILD/.configured" ]]; then
       log "applying $(basename "$p")"
       (cd "$TREE" && GIT_CEILING_DIRECTORIES="$(dirname "$TREE")" git apply "$p") || die "patch $(basename "$p") does not apply"
     done
-    if [[ "$CUDA" == 1 ]]; then
-      grep -q "smezo patch" "$TREE/ggml/src/ggml-cuda/ggml-cuda.cu" || die "the ggml-cuda patch did not take"
-    fi
   fi
   cmake -S "$TREE" -B "$BUILD" "${CMAKE_OPTS[@]}" >"$BUILD/configure.log" 2>&1 \
     || { tail -30 "$BUILD/configure.log" >&2; die "cmake configure failed (log: $BUILD/configure.log)"; }

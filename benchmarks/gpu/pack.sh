@@ -9,9 +9,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 D="$ROOT/.device"
 JDK="${SMEZO_PACK_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-CACHE="${SMEZO_CACHE:-$HOME/.cache/smezo}"
-source "$ROOT/native/pin.sh"   # COMMIT
-SRC="$CACHE/llama.cpp-$COMMIT"
+source "$ROOT/native/pin.sh"   # COMMIT, PIN_SRC
+SRC="$PIN_SRC"
 log() { echo "[pack] $*" >&2; }
 
 [[ -f "$SRC/.smezo-ok" ]] || "$ROOT/native/build.sh" >/dev/null   # fetches and checks the pinned source

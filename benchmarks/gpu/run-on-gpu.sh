@@ -30,7 +30,7 @@ D="$ROOT/.device"
 export SMEZO_CACHE="$D/cache"
 NATIVE="$D/native-cuda"
 BIN="$D/bin"
-source "$ROOT/native/pin.sh"   # COMMIT
+source "$ROOT/native/pin.sh"   # COMMIT, PIN_SRC
 JOBS="${SMEZO_JOBS:-$(nproc)}"
 say() { echo "== $*"; }
 
@@ -78,7 +78,7 @@ cuda_env() {
 
 phase_build() {
   say "build ($JOBS jobs)"
-  SRC="$SMEZO_CACHE/llama.cpp-$COMMIT"
+  SRC="$PIN_SRC"
   if [[ ! -f "$SRC/.smezo-ok" ]]; then
     [[ "$(cat "$D/llama-src.commit" 2>/dev/null)" == "$COMMIT" ]] || { echo "no .device/llama-src.tar.xz for $COMMIT: run pack.sh"; return 1; }
     mkdir -p "$SRC.tmp" && tar -C "$SRC.tmp" -xJf "$D/llama-src.tar.xz" && rm -rf "$SRC" && mv "$SRC.tmp" "$SRC" && touch "$SRC/.smezo-ok"
@@ -97,7 +97,7 @@ phase_build() {
     && gcc -std=c11 -O2 -Wall -DSMEZO_WITH_CUDA "${INC[@]}" -o "$BIN/llama_bench" native/cuda/llama_bench.c \
       -L"$NATIVE" -lsmezo_cuda -l:libsmezo.so -l:libggml-cuda.so.0 -l:libggml.so.0 -l:libggml-base.so.0 \
       -l:libggml-cpu.so.0 -lm -Wl,-rpath,"$NATIVE" \
-    && SMEZO_NATIVE_DIR="$NATIVE" SMEZO_EMU_OUT="$BIN" native/cuda/emulate.sh 20 > /dev/null \
+    && SMEZO_NATIVE_DIR="$NATIVE" SMEZO_EMU_OUT="$BIN" native/cuda/emulate.sh --compile-only \
     && echo "check programs built" | tee -a "$OUT/build.txt"
 }
 

@@ -7,7 +7,8 @@ ROOT="$HERE/../.."
 OUT="${SMEZO_BENCH_OUT:-$ROOT/target/bench-kernels}"
 mkdir -p "$OUT"
 # The same flags as native/build.sh's libsmezo (which also links ggml for the custom ops' helpers).
-SRC="$(ls -d "${SMEZO_CACHE:-$HOME/.cache/smezo}"/llama.cpp-*/ | head -1)"
+source "$ROOT/native/pin.sh"   # PIN_SRC: the pinned tree native/build.sh keeps
+SRC="$PIN_SRC"
 LIBDIR="$(ls -d "${SMEZO_CACHE:-$HOME/.cache/smezo}"/build-*/bin | head -1)"
 gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -Wall -Wextra -fopenmp-simd \
     -I"$SRC/ggml/include" -I"$SRC/include" -o "$OUT/libsmezo.so" "$ROOT"/native/src/*.c \

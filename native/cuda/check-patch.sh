@@ -6,9 +6,9 @@
 # Nothing built here is linked into smezo or run. Usage: native/cuda/check-patch.sh   (~1 min)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CACHE="${SMEZO_CACHE:-$HOME/.cache/smezo}"
-SRC="$(ls -d "$CACHE"/llama.cpp-*/ | head -1)"; SRC="${SRC%/}"
-[[ -f "$SRC/.smezo-ok" ]] || { echo "no pinned source in $CACHE: run native/build.sh first" >&2; exit 1; }
+source "$HERE/../pin.sh"   # PIN_SRC
+SRC="$PIN_SRC"
+[[ -f "$SRC/.smezo-ok" ]] || { echo "no pinned source at $SRC: run native/build.sh first" >&2; exit 1; }
 W="${SMEZO_CHECK_DIR:-/tmp/smezo-check-patch}"
 rm -rf "$W"; mkdir -p "$W/stublib"
 echo "== git apply --check (pristine tree)"

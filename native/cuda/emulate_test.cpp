@@ -82,13 +82,6 @@ static smezo_tensor_cfg make_cfg(int mode) {
     return cfg;
 }
 
-static smzc_cfg to_smzc(const smezo_tensor_cfg & c) {
-    smzc_cfg s;
-    s.tensor_id = c.tensor_id; s.mask_mode = c.mask_mode; s.threshold = c.threshold; s.keep_rate = c.keep_rate;
-    s.mask_seed = c.mask_seed;
-    return s;
-}
-
 static float pick_c() {
     static const float cs[] = {1e-3f, -1e-3f, 0.0f, 2.5e-2f, -7.0f, 1e-30f, 3e4f};
     return cs[rng() % (sizeof cs / sizeof cs[0])];
@@ -103,13 +96,13 @@ static std::vector<int64_t> groups(int64_t start, int64_t end) {
 }
 
 template <int T, int M>
-static void emu_perturb(const void * w, void * out, int64_t start, int64_t end, const smzc_cfg & cfg, uint64_t seed,
+static void emu_perturb(const void * w, void * out, int64_t start, int64_t end, const smezo_tensor_cfg & cfg, uint64_t seed,
                         float c, bool vec) {
     for (int64_t g : groups(start, end)) smzc_perturb_group<T, M>(w, out, g, start, end, cfg, seed, c, vec);
 }
 
 template <int T, int M>
-static void emu_update(void * w, int64_t start, int64_t end, const smzc_cfg & cfg, uint64_t seed, float c, float b,
+static void emu_update(void * w, int64_t start, int64_t end, const smezo_tensor_cfg & cfg, uint64_t seed, float c, float b,
                        bool vec) {
     for (int64_t g : groups(start, end)) smzc_update_group<T, M>(w, g, start, end, cfg, seed, c, b, vec);
 }
@@ -166,7 +159,7 @@ static void test_perturb(int cases) {
         memcpy(emu, gar.data(), n * esz);
         memcpy(emu2, gar.data(), n * esz);
         smezo_perturb_range(wa, ref, type, start, end, &cfg, seed, c);
-        smzc_cfg sc = to_smzc(cfg);
+        smezo_tensor_cfg sc = cfg;
         BY_TYPE_MODE(type, mode, emu_perturb, wa, emu, start, end, sc, seed, c, true);
         BY_TYPE_MODE(type, mode, emu_perturb, wa, emu2, start, end, sc, seed, c, false);
         char what[200];
@@ -196,7 +189,7 @@ static void test_update(int cases) {
         memcpy(emu, w.data(), n * esz);
         memcpy(emu2, w.data(), n * esz);
         smezo_update_range(ref, type, start, end, &cfg, seed, c, b);
-        smzc_cfg sc = to_smzc(cfg);
+        smezo_tensor_cfg sc = cfg;
         BY_TYPE_MODE(type, mode, emu_update, emu, start, end, sc, seed, c, b, true);
         BY_TYPE_MODE(type, mode, emu_update, emu2, start, end, sc, seed, c, b, false);
         char what[200];
@@ -209,7 +202,7 @@ static void test_update(int cases) {
 
 template <int M>
 static void emu_rows(const float * rows, const int32_t * ids, float * out, int64_t ne0, int64_t n_rows,
-                     const smzc_cfg & cfg, uint64_t seed, float c, bool vec) {
+                     const smezo_tensor_cfg & cfg, uint64_t seed, float c, bool vec) {
     std::vector<std::pair<int64_t, int64_t>> work;
     for (int64_t r = 0; r < n_rows; r++) {
         int64_t nb = smzc_row_blocks((int64_t)ids[r] * ne0, ne0);
@@ -235,7 +228,7 @@ static void test_rows(int cases) {
         uint64_t seed = rng();
         float c = pick_c();
         smezo_perturb_rows_range(rows.data(), ids.data(), ref.data(), ne0, 0, n_rows, &cfg, seed, c);
-        smzc_cfg sc = to_smzc(cfg);
+        smezo_tensor_cfg sc = cfg;
         bool vec = (ne0 & 3) == 0;
         if (mode == 0) { emu_rows<0>(rows.data(), ids.data(), emu.data(), ne0, n_rows, sc, seed, c, vec); emu_rows<0>(rows.data(), ids.data(), emu2.data(), ne0, n_rows, sc, seed, c, false); }
         if (mode == 1) { emu_rows<1>(rows.data(), ids.data(), emu.data(), ne0, n_rows, sc, seed, c, vec); emu_rows<1>(rows.data(), ids.data(), emu2.data(), ne0, n_rows, sc, seed, c, false); }
@@ -256,7 +249,7 @@ static void test_conversions() {
         for (int i = 0; i < 65536; i++) all[i] = (uint16_t)i;
         smezo_tensor_cfg cfg = make_cfg(SMEZO_MASK_DENSE);
         smezo_perturb_range(all.data(), ref.data(), type, 0, 65536, &cfg, 7, 0.0f);
-        smzc_cfg sc = to_smzc(cfg);
+        smezo_tensor_cfg sc = cfg;
         if (type == SMEZO_TYPE_F16) emu_perturb<1, 0>(all.data(), emu.data(), 0, 65536, sc, 7, 0.0f, false);
         else emu_perturb<30, 0>(all.data(), emu.data(), 0, 65536, sc, 7, 0.0f, false);
         check(memcmp(ref.data(), emu.data(), sizeof(uint16_t) * 65536) == 0, type == 1 ? "all f16 patterns" : "all bf16 patterns");

@@ -193,9 +193,8 @@ static void fwd_build(fwd_t * f, const model_t * m, int B, int T, int O, int per
 }
 
 static void set_params(struct ggml_tensor * p, uint64_t seed, float c, float b) {
-    uint32_t v[8] = {(uint32_t)seed, (uint32_t)(seed >> 32), 0, 0, 0, 0, 0, 0};
-    memcpy(&v[2], &c, 4);
-    memcpy(&v[3], &b, 4);
+    uint32_t v[SMEZO_PARAMS_N];
+    smezo_params_pack(seed, c, b, v);
     ggml_backend_tensor_set(p, v, 0, sizeof v);
 }
 

@@ -20,11 +20,6 @@
 #include "smezo_cuda_impl.cuh"
 #include "smezo_op_args.h"
 
-static_assert(sizeof(smezo_tensor_cfg) == sizeof(smzc_cfg), "smezo_tensor_cfg and smzc_cfg differ");
-static_assert(SMZC_F32 == SMEZO_TYPE_F32 && SMZC_F16 == SMEZO_TYPE_F16 && SMZC_BF16 == SMEZO_TYPE_BF16, "type ids");
-static_assert(SMZC_DENSE == SMEZO_MASK_DENSE && SMZC_MAGNITUDE == SMEZO_MASK_MAGNITUDE && SMZC_RANDOM == SMEZO_MASK_RANDOM,
-              "mask modes");
-
 static const int SMZC_THREADS = 256;
 
 /* ---- kernels ---- */
@@ -45,7 +40,7 @@ __device__ __forceinline__ smzc_step smzc_read_params(const uint32_t * __restric
 template <int T, int M>
 __global__ void __launch_bounds__(SMZC_THREADS)
 smzc_k_perturb(const void * __restrict__ w, void * __restrict__ out, int64_t g0, int64_t g1, int64_t start,
-               int64_t end, smzc_cfg cfg, const uint32_t * __restrict__ params, bool vec) {
+               int64_t end, smezo_tensor_cfg cfg, const uint32_t * __restrict__ params, bool vec) {
     const smzc_step s = smzc_read_params(params);
     const int64_t stride = (int64_t)gridDim.x * blockDim.x;
     for (int64_t g = g0 + (int64_t)blockIdx.x * blockDim.x + threadIdx.x; g < g1; g += stride) {
@@ -55,7 +50,7 @@ smzc_k_perturb(const void * __restrict__ w, void * __restrict__ out, int64_t g0,
 
 template <int T, int M>
 __global__ void __launch_bounds__(SMZC_THREADS)
-smzc_k_update(void * __restrict__ w, int64_t g0, int64_t g1, int64_t start, int64_t end, smzc_cfg cfg,
+smzc_k_update(void * __restrict__ w, int64_t g0, int64_t g1, int64_t start, int64_t end, smezo_tensor_cfg cfg,
               const uint32_t * __restrict__ params, bool vec) {
     const smzc_step s = smzc_read_params(params);
     const int64_t stride = (int64_t)gridDim.x * blockDim.x;
@@ -68,7 +63,7 @@ smzc_k_update(void * __restrict__ w, int64_t g0, int64_t g1, int64_t start, int6
 template <int M>
 __global__ void __launch_bounds__(SMZC_THREADS)
 smzc_k_rows(const float * __restrict__ rows, const int32_t * __restrict__ ids, float * __restrict__ out, int64_t ne0,
-            int64_t r0, int64_t r1, smzc_cfg cfg, const uint32_t * __restrict__ params, bool vec) {
+            int64_t r0, int64_t r1, smezo_tensor_cfg cfg, const uint32_t * __restrict__ params, bool vec) {
     const smzc_step s = smzc_read_params(params);
     for (int64_t r = r0 + blockIdx.y; r < r1; r += gridDim.y) {
         const int64_t nb = smzc_row_blocks((int64_t)ids[r] * ne0, ne0);
@@ -111,44 +106,28 @@ static unsigned smzc_blocks(int64_t items) {
 
 static bool smzc_aligned(const void * p) { return ((uintptr_t)p & 15u) == 0; }
 
-static bool smzc_cfg_ok(const smezo_tensor_cfg * cfg) {
-    return cfg != nullptr && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_RANDOM;
-}
-
-static bool smzc_type_ok(int32_t t) { return t == SMEZO_TYPE_F32 || t == SMEZO_TYPE_F16 || t == SMEZO_TYPE_BF16; }
-
-static smzc_cfg smzc_cfg_of(const smezo_tensor_cfg * cfg) {
-    smzc_cfg c;
-    c.tensor_id = cfg->tensor_id;
-    c.mask_mode = cfg->mask_mode;
-    c.threshold = cfg->threshold;
-    c.keep_rate = cfg->keep_rate;
-    c.mask_seed = cfg->mask_seed;
-    return c;
-}
-
 #define SMZC_BY_MODE(mode, KERNEL, T, ...)                                               \
     do {                                                                                 \
-        if ((mode) == SMZC_DENSE) KERNEL<T, SMZC_DENSE>__VA_ARGS__;                      \
-        else if ((mode) == SMZC_MAGNITUDE) KERNEL<T, SMZC_MAGNITUDE>__VA_ARGS__;         \
-        else KERNEL<T, SMZC_RANDOM>__VA_ARGS__;                                          \
+        if ((mode) == SMEZO_MASK_DENSE) KERNEL<T, SMEZO_MASK_DENSE>__VA_ARGS__;                      \
+        else if ((mode) == SMEZO_MASK_MAGNITUDE) KERNEL<T, SMEZO_MASK_MAGNITUDE>__VA_ARGS__;         \
+        else KERNEL<T, SMEZO_MASK_RANDOM>__VA_ARGS__;                                          \
     } while (0)
 
 #define SMZC_BY_TYPE_MODE(type, mode, KERNEL, ...)                                       \
     do {                                                                                 \
-        if ((type) == SMZC_F32) SMZC_BY_MODE(mode, KERNEL, SMZC_F32, __VA_ARGS__);       \
-        else if ((type) == SMZC_F16) SMZC_BY_MODE(mode, KERNEL, SMZC_F16, __VA_ARGS__);  \
-        else SMZC_BY_MODE(mode, KERNEL, SMZC_BF16, __VA_ARGS__);                         \
+        if ((type) == SMEZO_TYPE_F32) SMZC_BY_MODE(mode, KERNEL, SMEZO_TYPE_F32, __VA_ARGS__);       \
+        else if ((type) == SMEZO_TYPE_F16) SMZC_BY_MODE(mode, KERNEL, SMEZO_TYPE_F16, __VA_ARGS__);  \
+        else SMZC_BY_MODE(mode, KERNEL, SMEZO_TYPE_BF16, __VA_ARGS__);                         \
     } while (0)
 
 extern "C" int32_t smezo_cuda_perturb_range(const void * w, void * out, int32_t type, int64_t start, int64_t end,
                                             const smezo_tensor_cfg * cfg, const uint32_t * params, void * stream) {
-    if (!smzc_type_ok(type) || !smzc_cfg_ok(cfg) || w == nullptr || out == nullptr || params == nullptr
+    if (!smezo_type_ok(type) || !smezo_cfg_ok(cfg) || w == nullptr || out == nullptr || params == nullptr
         || start < 0 || end <= start) {
         return (int32_t)cudaSuccess;   /* like the CPU kernels: nothing to do, nothing written */
     }
     const int64_t g0 = start / SMZC_GROUP, g1 = (end + SMZC_GROUP - 1) / SMZC_GROUP;
-    const smzc_cfg c = smzc_cfg_of(cfg);
+    const smezo_tensor_cfg c = *cfg;
     const bool vec = smzc_aligned(w) && smzc_aligned(out);
     const dim3 grid(smzc_blocks(g1 - g0)), block(SMZC_THREADS);
     cudaStream_t st = (cudaStream_t)stream;
@@ -158,11 +137,11 @@ extern "C" int32_t smezo_cuda_perturb_range(const void * w, void * out, int32_t 
 
 extern "C" int32_t smezo_cuda_update_range(void * w, int32_t type, int64_t start, int64_t end,
                                            const smezo_tensor_cfg * cfg, const uint32_t * params, void * stream) {
-    if (!smzc_type_ok(type) || !smzc_cfg_ok(cfg) || w == nullptr || params == nullptr || start < 0 || end <= start) {
+    if (!smezo_type_ok(type) || !smezo_cfg_ok(cfg) || w == nullptr || params == nullptr || start < 0 || end <= start) {
         return (int32_t)cudaSuccess;
     }
     const int64_t g0 = start / SMZC_GROUP, g1 = (end + SMZC_GROUP - 1) / SMZC_GROUP;
-    const smzc_cfg c = smzc_cfg_of(cfg);
+    const smezo_tensor_cfg c = *cfg;
     const bool vec = smzc_aligned(w);
     const dim3 grid(smzc_blocks(g1 - g0)), block(SMZC_THREADS);
     cudaStream_t st = (cudaStream_t)stream;
@@ -172,19 +151,19 @@ extern "C" int32_t smezo_cuda_update_range(void * w, int32_t type, int64_t start
 
 #define SMZC_ROWS_BY_MODE(mode, ...)                                                      \
     do {                                                                                  \
-        if ((mode) == SMZC_DENSE) smzc_k_rows<SMZC_DENSE>__VA_ARGS__;                     \
-        else if ((mode) == SMZC_MAGNITUDE) smzc_k_rows<SMZC_MAGNITUDE>__VA_ARGS__;        \
-        else smzc_k_rows<SMZC_RANDOM>__VA_ARGS__;                                         \
+        if ((mode) == SMEZO_MASK_DENSE) smzc_k_rows<SMEZO_MASK_DENSE>__VA_ARGS__;                     \
+        else if ((mode) == SMEZO_MASK_MAGNITUDE) smzc_k_rows<SMEZO_MASK_MAGNITUDE>__VA_ARGS__;        \
+        else smzc_k_rows<SMEZO_MASK_RANDOM>__VA_ARGS__;                                         \
     } while (0)
 
 extern "C" int32_t smezo_cuda_perturb_rows_range(const float * rows, const int32_t * ids, float * out, int64_t ne0,
                                                  int64_t row_start, int64_t row_end, const smezo_tensor_cfg * cfg,
                                                  const uint32_t * params, void * stream) {
-    if (!smzc_cfg_ok(cfg) || rows == nullptr || ids == nullptr || out == nullptr || params == nullptr || ne0 <= 0
+    if (!smezo_cfg_ok(cfg) || rows == nullptr || ids == nullptr || out == nullptr || params == nullptr || ne0 <= 0
         || row_start < 0 || row_end <= row_start) {
         return (int32_t)cudaSuccess;
     }
-    const smzc_cfg c = smzc_cfg_of(cfg);
+    const smezo_tensor_cfg c = *cfg;
     const bool vec = (ne0 & 3) == 0 && smzc_aligned(rows) && smzc_aligned(out);
     const int64_t n_rows = row_end - row_start;
     const int64_t per_row = ne0 / 4 + 2;
@@ -285,21 +264,13 @@ struct smzc_scratch {
     }
 };
 
-void smzc_params_host(uint64_t seed, float c, float b, uint32_t p[SMEZO_PARAMS_N]) {
-    for (int i = 0; i < SMEZO_PARAMS_N; i++) p[i] = 0;
-    p[0] = (uint32_t)seed;
-    p[1] = (uint32_t)(seed >> 32);
-    memcpy(&p[2], &c, 4);
-    memcpy(&p[3], &b, 4);
-}
-
 size_t smzc_esz(int32_t type) { return type == SMEZO_TYPE_F32 ? 4 : 2; }
 }  // namespace
 
 extern "C" int32_t smezo_cuda_test_noise(uint64_t seed, uint32_t tensor_id, int64_t start, int64_t end, float * out) {
     if (out == nullptr || start < 0 || end <= start) return (int32_t)cudaErrorInvalidValue;
     uint32_t p[SMEZO_PARAMS_N];
-    smzc_params_host(seed, 0.0f, 0.0f, p);
+    smezo_params_pack(seed, 0.0f, 0.0f, p);
     smzc_scratch s;
     const uint32_t * dp = (const uint32_t *)s.copy_in(p, sizeof p);
     float * dout = (float *)s.alloc((size_t)(end - start) * 4);
@@ -310,10 +281,10 @@ extern "C" int32_t smezo_cuda_test_noise(uint64_t seed, uint32_t tensor_id, int6
 
 extern "C" int32_t smezo_cuda_test_perturb(const void * w, void * out, int32_t type, int64_t n, int64_t start,
                                            int64_t end, const smezo_tensor_cfg * cfg, uint64_t seed, float c) {
-    if (!smzc_type_ok(type) || w == nullptr || out == nullptr || n <= 0) return (int32_t)cudaErrorInvalidValue;
+    if (!smezo_type_ok(type) || w == nullptr || out == nullptr || n <= 0) return (int32_t)cudaErrorInvalidValue;
     const size_t bytes = (size_t)n * smzc_esz(type);
     uint32_t p[SMEZO_PARAMS_N];
-    smzc_params_host(seed, c, 0.0f, p);
+    smezo_params_pack(seed, c, 0.0f, p);
     smzc_scratch s;
     const uint32_t * dp = (const uint32_t *)s.copy_in(p, sizeof p);
     const void * dw = s.copy_in(w, bytes);
@@ -328,7 +299,7 @@ extern "C" int32_t smezo_cuda_test_perturb_rows(const float * rows, const int32_
     if (rows == nullptr || ids == nullptr || out == nullptr || ne0 <= 0 || n_rows <= 0) return (int32_t)cudaErrorInvalidValue;
     const size_t bytes = (size_t)(ne0 * n_rows) * 4;
     uint32_t p[SMEZO_PARAMS_N];
-    smzc_params_host(seed, c, 0.0f, p);
+    smezo_params_pack(seed, c, 0.0f, p);
     smzc_scratch s;
     const uint32_t * dp = (const uint32_t *)s.copy_in(p, sizeof p);
     const float * drows = (const float *)s.copy_in(rows, bytes);
@@ -343,10 +314,10 @@ extern "C" int32_t smezo_cuda_test_perturb_rows(const float * rows, const int32_
 
 extern "C" int32_t smezo_cuda_test_update(void * w, int32_t type, int64_t n, int64_t start, int64_t end,
                                           const smezo_tensor_cfg * cfg, uint64_t seed, float c, float b) {
-    if (!smzc_type_ok(type) || w == nullptr || n <= 0) return (int32_t)cudaErrorInvalidValue;
+    if (!smezo_type_ok(type) || w == nullptr || n <= 0) return (int32_t)cudaErrorInvalidValue;
     const size_t bytes = (size_t)n * smzc_esz(type);
     uint32_t p[SMEZO_PARAMS_N];
-    smzc_params_host(seed, c, b, p);
+    smezo_params_pack(seed, c, b, p);
     smzc_scratch s;
     const uint32_t * dp = (const uint32_t *)s.copy_in(p, sizeof p);
     void * dw = s.copy_in(w, bytes);

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "smezo.h"   /* type, mask and stream ids; smezo_tensor_cfg, passed to kernels by value */
+
 #if defined(__CUDACC__)
 #define SMZC_HD __host__ __device__ __forceinline__
 #else
@@ -36,20 +38,6 @@
 #define SMZC_DIV(a, b) ((a) / (b))
 #define SMZC_SQRT(a) sqrtf(a)
 #endif
-
-/* The same ids as smezo.h (kept here so that this header needs nothing else). */
-enum { SMZC_F32 = 0, SMZC_F16 = 1, SMZC_BF16 = 30 };
-enum { SMZC_DENSE = 0, SMZC_MAGNITUDE = 1, SMZC_RANDOM = 2 };
-enum { SMZC_STREAM_NOISE = 0, SMZC_STREAM_MASK = 1, SMZC_STREAM_ROUND = 2 };
-
-/* smezo_tensor_cfg's fields, passed to kernels by value. */
-typedef struct smzc_cfg {
-    uint32_t tensor_id;
-    int32_t mask_mode;
-    float threshold;
-    float keep_rate;
-    uint64_t mask_seed;
-} smzc_cfg;
 
 SMZC_HD uint32_t smzc_fbits(float f) {
 #if defined(__CUDA_ARCH__)
@@ -157,7 +145,7 @@ SMZC_HD void smzc_box_muller(uint32_t wa, uint32_t wb, float * zf, float * zs) {
 /* z of the 4 elements of Philox block `block` (element 4*block + l in z[l]). */
 SMZC_HD void smzc_noise4(uint64_t seed, uint32_t tensor_id, uint64_t block, float z[4]) {
     uint32_t x[4];
-    smzc_philox(seed, block, tensor_id, SMZC_STREAM_NOISE, x);
+    smzc_philox(seed, block, tensor_id, SMEZO_STREAM_NOISE, x);
     smzc_box_muller(x[0], x[1], &z[0], &z[1]);
     smzc_box_muller(x[2], x[3], &z[2], &z[3]);
 }
@@ -232,13 +220,13 @@ SMZC_HD uint32_t smzc_f32_to_f16_sr(float f, uint32_t v) {
 
 template <int T>
 SMZC_HD float smzc_to_float(uint32_t bits) {
-    return T == SMZC_F32 ? smzc_bitsf(bits) : (T == SMZC_F16 ? smzc_f16_to_f32(bits) : smzc_bf16_to_f32(bits));
+    return T == SMEZO_TYPE_F32 ? smzc_bitsf(bits) : (T == SMEZO_TYPE_F16 ? smzc_f16_to_f32(bits) : smzc_bf16_to_f32(bits));
 }
 
 template <int M>
 SMZC_HD bool smzc_keep(float w, uint32_t v, float threshold, float keep_rate) {
-    if (M == SMZC_MAGNITUDE) return fabsf(w) < threshold;
-    if (M == SMZC_RANDOM) return SMZC_MUL((float)(int32_t)v, 0x1p-24f) < keep_rate;
+    if (M == SMEZO_MASK_MAGNITUDE) return fabsf(w) < threshold;
+    if (M == SMEZO_MASK_RANDOM) return SMZC_MUL((float)(int32_t)v, 0x1p-24f) < keep_rate;
     return true;
 }
 
@@ -248,7 +236,7 @@ SMZC_HD uint32_t smzc_perturb_elem(uint32_t wb, float z, uint32_t v, float thres
     float wf = smzc_to_float<T>(wb);
     bool m = smzc_keep<M>(wf, v, threshold, keep_rate);
     float p = SMZC_ADD(wf, SMZC_MUL(c, z));
-    uint32_t pb = T == SMZC_F32 ? smzc_fbits(p) : (T == SMZC_F16 ? smzc_f32_to_f16(p) : smzc_f32_to_bf16(p));
+    uint32_t pb = T == SMEZO_TYPE_F32 ? smzc_fbits(p) : (T == SMEZO_TYPE_F16 ? smzc_f32_to_f16(p) : smzc_f32_to_bf16(p));
     return m ? pb : wb;
 }
 
@@ -261,8 +249,8 @@ SMZC_HD uint32_t smzc_update_elem(uint32_t wb, float z, uint32_t v, uint32_t rnd
     float t = SMZC_SUB(wf, SMZC_MUL(b, wf));
     float tp = SMZC_ADD(t, SMZC_MUL(c, z));
     float x = m ? tp : t;
-    if (T == SMZC_F32) return smzc_fbits(x);
-    return T == SMZC_F16 ? smzc_f32_to_f16_sr(x, rnd) : smzc_f32_to_bf16_sr(x, rnd);
+    if (T == SMEZO_TYPE_F32) return smzc_fbits(x);
+    return T == SMEZO_TYPE_F16 ? smzc_f32_to_f16_sr(x, rnd) : smzc_f32_to_bf16_sr(x, rnd);
 }
 
 /* ---- groups of 8 elements: indices 8g .. 8g+7 (Philox blocks 2g, 2g+1) ---- */
@@ -291,7 +279,7 @@ SMZC_HD void smzc_store16(void * p, const uint32_t q[4]) {
 /* The 8 storage words of a full group (element k in bits[k]), from 16-byte loads. */
 template <int T>
 SMZC_HD void smzc_load_group(const void * base, int64_t i0, uint32_t bits[8]) {
-    if (T == SMZC_F32) {
+    if (T == SMEZO_TYPE_F32) {
         smzc_load16((const float *)base + i0, bits);
         smzc_load16((const float *)base + i0 + 4, bits + 4);
     } else {
@@ -303,7 +291,7 @@ SMZC_HD void smzc_load_group(const void * base, int64_t i0, uint32_t bits[8]) {
 
 template <int T>
 SMZC_HD void smzc_store_group(void * base, int64_t i0, const uint32_t bits[8]) {
-    if (T == SMZC_F32) {
+    if (T == SMEZO_TYPE_F32) {
         smzc_store16((float *)base + i0, bits);
         smzc_store16((float *)base + i0 + 4, bits + 4);
     } else {
@@ -315,31 +303,31 @@ SMZC_HD void smzc_store_group(void * base, int64_t i0, const uint32_t bits[8]) {
 
 template <int T>
 SMZC_HD uint32_t smzc_load_one(const void * base, int64_t i) {
-    return T == SMZC_F32 ? smzc_fbits(((const float *)base)[i]) : (uint32_t)((const uint16_t *)base)[i];
+    return T == SMEZO_TYPE_F32 ? smzc_fbits(((const float *)base)[i]) : (uint32_t)((const uint16_t *)base)[i];
 }
 
 template <int T>
 SMZC_HD void smzc_store_one(void * base, int64_t i, uint32_t bits) {
-    if (T == SMZC_F32) ((float *)base)[i] = smzc_bitsf(bits);
+    if (T == SMEZO_TYPE_F32) ((float *)base)[i] = smzc_bitsf(bits);
     else ((uint16_t *)base)[i] = (uint16_t)bits;
 }
 
 /* Noise (and mask / rounding words where used) of the group's 8 elements. */
 template <int M>
-SMZC_HD void smzc_group_streams(int64_t g, const smzc_cfg & cfg, uint64_t seed, bool rounding, float z[8],
+SMZC_HD void smzc_group_streams(int64_t g, const smezo_tensor_cfg & cfg, uint64_t seed, bool rounding, float z[8],
                                 uint32_t v[8], uint32_t rnd[8]) {
     const uint64_t b0 = (uint64_t)g * 2u;
     smzc_noise4(seed, cfg.tensor_id, b0, z);
     smzc_noise4(seed, cfg.tensor_id, b0 + 1, z + 4);
-    if (M == SMZC_RANDOM) {
-        smzc_uniform4(cfg.mask_seed, cfg.tensor_id, SMZC_STREAM_MASK, b0, v);
-        smzc_uniform4(cfg.mask_seed, cfg.tensor_id, SMZC_STREAM_MASK, b0 + 1, v + 4);
+    if (M == SMEZO_MASK_RANDOM) {
+        smzc_uniform4(cfg.mask_seed, cfg.tensor_id, SMEZO_STREAM_MASK, b0, v);
+        smzc_uniform4(cfg.mask_seed, cfg.tensor_id, SMEZO_STREAM_MASK, b0 + 1, v + 4);
     } else {
         for (int k = 0; k < 8; k++) v[k] = 0;
     }
     if (rounding) {
-        smzc_uniform4(seed, cfg.tensor_id, SMZC_STREAM_ROUND, b0, rnd);
-        smzc_uniform4(seed, cfg.tensor_id, SMZC_STREAM_ROUND, b0 + 1, rnd + 4);
+        smzc_uniform4(seed, cfg.tensor_id, SMEZO_STREAM_ROUND, b0, rnd);
+        smzc_uniform4(seed, cfg.tensor_id, SMEZO_STREAM_ROUND, b0 + 1, rnd + 4);
     } else {
         for (int k = 0; k < 8; k++) rnd[k] = 0;
     }
@@ -349,7 +337,7 @@ SMZC_HD void smzc_group_streams(int64_t g, const smzc_cfg & cfg, uint64_t seed, 
  * vec: both bases are 16-byte aligned (full groups then use 16-byte accesses). */
 template <int T, int M>
 SMZC_HD void smzc_perturb_group(const void * w, void * out, int64_t g, int64_t start, int64_t end,
-                                const smzc_cfg & cfg, uint64_t seed, float c, bool vec) {
+                                const smezo_tensor_cfg & cfg, uint64_t seed, float c, bool vec) {
     float z[8];
     uint32_t v[8], rnd[8];
     smzc_group_streams<M>(g, cfg, seed, false, z, v, rnd);
@@ -371,11 +359,11 @@ SMZC_HD void smzc_perturb_group(const void * w, void * out, int64_t g, int64_t s
 
 /* w[i] = update(w[i]) in place for the elements i of group g inside [start, end). */
 template <int T, int M>
-SMZC_HD void smzc_update_group(void * w, int64_t g, int64_t start, int64_t end, const smzc_cfg & cfg,
+SMZC_HD void smzc_update_group(void * w, int64_t g, int64_t start, int64_t end, const smezo_tensor_cfg & cfg,
                                uint64_t seed, float c, float b, bool vec) {
     float z[8];
     uint32_t v[8], rnd[8];
-    smzc_group_streams<M>(g, cfg, seed, T != SMZC_F32, z, v, rnd);
+    smzc_group_streams<M>(g, cfg, seed, T != SMEZO_TYPE_F32, z, v, rnd);
     const int64_t i0 = g * SMZC_GROUP;
     if (vec && i0 >= start && i0 + SMZC_GROUP <= end) {
         uint32_t bits[8];
@@ -398,27 +386,27 @@ SMZC_HD void smzc_update_group(void * w, int64_t g, int64_t start, int64_t end, 
  * Unit of work: (row r, j-th Philox block touching the row). vec: ne0 % 4 == 0 and 16-byte aligned bases. */
 template <int M>
 SMZC_HD void smzc_rows_block(const float * rows, const int32_t * ids, float * out, int64_t ne0, int64_t r, int64_t j,
-                             const smzc_cfg & cfg, uint64_t seed, float c, bool vec) {
+                             const smezo_tensor_cfg & cfg, uint64_t seed, float c, bool vec) {
     const int64_t base = (int64_t)ids[r] * ne0;      /* noise index of the row's first element */
     const uint64_t blk = ((uint64_t)base >> 2) + (uint64_t)j;
     float z[4];
     uint32_t v[4] = {0, 0, 0, 0};
     smzc_noise4(seed, cfg.tensor_id, blk, z);
-    if (M == SMZC_RANDOM) smzc_uniform4(cfg.mask_seed, cfg.tensor_id, SMZC_STREAM_MASK, blk, v);
+    if (M == SMEZO_MASK_RANDOM) smzc_uniform4(cfg.mask_seed, cfg.tensor_id, SMEZO_STREAM_MASK, blk, v);
     const float * src = rows + r * ne0;
     float * dst = out + r * ne0;
     const int64_t col0 = (int64_t)(blk * 4u - (uint64_t)base);   /* column of lane 0 (may be < 0) */
     if (vec && (base & 3) == 0 && col0 + 4 <= ne0) {
         uint32_t q[4];
         smzc_load16(src + col0, q);
-        for (int l = 0; l < 4; l++) q[l] = smzc_perturb_elem<SMZC_F32, M>(q[l], z[l], v[l], cfg.threshold, cfg.keep_rate, c);
+        for (int l = 0; l < 4; l++) q[l] = smzc_perturb_elem<SMEZO_TYPE_F32, M>(q[l], z[l], v[l], cfg.threshold, cfg.keep_rate, c);
         smzc_store16(dst + col0, q);
     } else {
         for (int l = 0; l < 4; l++) {
             const int64_t col = col0 + l;
             if (col < 0 || col >= ne0) continue;
             uint32_t wb = smzc_fbits(src[col]);
-            dst[col] = smzc_bitsf(smzc_perturb_elem<SMZC_F32, M>(wb, z[l], v[l], cfg.threshold, cfg.keep_rate, c));
+            dst[col] = smzc_bitsf(smzc_perturb_elem<SMEZO_TYPE_F32, M>(wb, z[l], v[l], cfg.threshold, cfg.keep_rate, c));
         }
     }
 }

@@ -63,6 +63,7 @@
 #define SMEZO_H
 
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -97,6 +98,24 @@ typedef struct smezo_tensor_cfg {
  * [0] seed low 32, [1] seed high 32, [2] float bits of c, [3] float bits of b (update: lr*wd), [4..7] 0.
  * c = +eps / -eps for the forwards; c = -lr*g for the update. */
 #define SMEZO_PARAMS_N 8
+
+/* The params words for one step; every caller that fills a params tensor packs them here. */
+static inline void smezo_params_pack(uint64_t seed, float c, float b, uint32_t p[SMEZO_PARAMS_N]) {
+    for (int i = 0; i < SMEZO_PARAMS_N; i++) p[i] = 0;
+    p[0] = (uint32_t)seed;
+    p[1] = (uint32_t)(seed >> 32);
+    memcpy(&p[2], &c, 4);
+    memcpy(&p[3], &b, 4);
+}
+
+/* The weight types and configs every entry point (C kernels, CUDA kernels, ggml ops) accepts. */
+static inline int smezo_type_ok(int32_t type) {
+    return type == SMEZO_TYPE_F32 || type == SMEZO_TYPE_F16 || type == SMEZO_TYPE_BF16;
+}
+
+static inline int smezo_cfg_ok(const smezo_tensor_cfg * cfg) {
+    return cfg != 0 && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_RANDOM;
+}
 
 /* ---- ggml custom ops (ggml_custom_op_t); userdata = const smezo_tensor_cfg*; work split by ith/nth. ----
  * An op whose tensors do not fit (type, contiguity, sizes) returns without writing: validate when building. */

@@ -17,10 +17,6 @@
 #define SMZ_WIDE
 #endif
 
-static int smz_type_ok(int32_t type) {
-    return type == SMEZO_TYPE_F32 || type == SMEZO_TYPE_F16 || type == SMEZO_TYPE_BF16;
-}
-
 SMZ_INLINE float smz_load(const void * w, int32_t type, int64_t i) {
     if (type == SMEZO_TYPE_F32) return ((const float *)w)[i];
     uint16_t h = ((const uint16_t *)w)[i];
@@ -217,16 +213,12 @@ SMZ_INLINE void smz_perturb_piece(const void * w, void * out, int32_t type, int 
         }                                                                                        \
     } while (0)
 
-static int smz_mode_ok(const smezo_tensor_cfg * cfg) {
-    return cfg != NULL && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_RANDOM;
-}
-
 #define SMZ_PERTURB(T, M, w, out, idx, n, cfg, seed, c) smz_perturb_piece(w, out, T, M, idx, n, cfg, seed, c)
 
 SMZ_WIDE
 void smezo_perturb_range(const void * w, void * out, int32_t ggml_type, int64_t start, int64_t end,
                          const smezo_tensor_cfg * cfg, uint64_t seed, float c) {
-    if (!smz_type_ok(ggml_type) || !smz_mode_ok(cfg) || w == NULL || out == NULL || start < 0 || end <= start) return;
+    if (!smezo_type_ok(ggml_type) || !smezo_cfg_ok(cfg) || w == NULL || out == NULL || start < 0 || end <= start) return;
     const size_t esz = ggml_type == SMEZO_TYPE_F32 ? 4 : 2;
     const char * wp = (const char *)w + start * (int64_t)esz;
     char * op = (char *)out + start * (int64_t)esz;
@@ -237,7 +229,7 @@ SMZ_WIDE
 void smezo_perturb_rows_range(const float * rows, const int32_t * ids, float * out, int64_t ne0,
                               int64_t row_start, int64_t row_end, const smezo_tensor_cfg * cfg,
                               uint64_t seed, float c) {
-    if (!smz_mode_ok(cfg) || rows == NULL || ids == NULL || out == NULL || ne0 <= 0 || row_start < 0) return;
+    if (!smezo_cfg_ok(cfg) || rows == NULL || ids == NULL || out == NULL || ne0 <= 0 || row_start < 0) return;
     for (int64_t r = row_start; r < row_end; r++) {
         uint64_t idx = (uint64_t)((int64_t)ids[r] * ne0);
         SMZ_DISPATCH(SMZ_PERTURB, SMEZO_TYPE_F32, cfg->mask_mode, rows + r * ne0, out + r * ne0, idx, ne0, cfg, seed, c);
@@ -296,7 +288,7 @@ SMZ_INLINE void smz_update_piece(void * w, int32_t type, int mode, uint64_t idx,
 SMZ_WIDE
 void smezo_update_range(void * w, int32_t ggml_type, int64_t start, int64_t end, const smezo_tensor_cfg * cfg,
                         uint64_t seed, float c, float b) {
-    if (!smz_type_ok(ggml_type) || !smz_mode_ok(cfg) || w == NULL || start < 0 || end <= start) return;
+    if (!smezo_type_ok(ggml_type) || !smezo_cfg_ok(cfg) || w == NULL || start < 0 || end <= start) return;
     const size_t esz = ggml_type == SMEZO_TYPE_F32 ? 4 : 2;
     char * wp = (char *)w + start * (int64_t)esz;
     SMZ_DISPATCH(SMZ_UPDATE, ggml_type, cfg->mask_mode, wp, (uint64_t)start, end - start, cfg, seed, c, b);
@@ -326,7 +318,7 @@ SMZ_INLINE int64_t smz_count_magnitude(const void * w, int32_t type, int64_t n, 
 
 SMZ_WIDE
 int64_t smezo_count_mask(const void * w, int32_t ggml_type, int64_t n, const smezo_tensor_cfg * cfg) {
-    if (!smz_type_ok(ggml_type) || !smz_mode_ok(cfg) || n < 0) return -1;
+    if (!smezo_type_ok(ggml_type) || !smezo_cfg_ok(cfg) || n < 0) return -1;
     switch (cfg->mask_mode) {
     case SMEZO_MASK_DENSE:
         return n;

@@ -21,7 +21,7 @@ static inline const uint32_t * smezo_op_params(const struct ggml_tensor * p) {
 /* perturb and update: W (F32, F16 or BF16) -> dst of the same type and size, both contiguous. */
 static inline int smezo_op_elementwise_fits(const struct ggml_tensor * dst, const struct ggml_tensor * w) {
     if (w == NULL) return 0;
-    if (w->type != GGML_TYPE_F32 && w->type != GGML_TYPE_F16 && w->type != GGML_TYPE_BF16) return 0;
+    if (!smezo_type_ok((int32_t)w->type)) return 0;   /* SMEZO_TYPE_* are ggml's ids */
     return dst->type == w->type && ggml_is_contiguous(w) && ggml_is_contiguous(dst)
         && ggml_nelements(dst) == ggml_nelements(w);
 }
