@@ -73,7 +73,7 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
             m.put("train_tokens_per_s", round(run.trainTokensPerSecond(), 2));
             m.put("setup_s", round(run.setupSeconds(), 4));
             m.put("trained_elements", run.trainedElements());
-            m.put("loss", Double.isFinite(run.loss()) ? run.loss() : null);
+            m.put("loss", Json.finiteOrNull(run.loss()));
         }
         if (llama != null) {
             m.put("all_positions_forward_s", round(llama.smezoSeconds(), 6));

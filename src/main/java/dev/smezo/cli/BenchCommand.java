@@ -10,7 +10,6 @@ import dev.smezo.perturb.Method;
 import dev.smezo.train.Footprint;
 import dev.smezo.train.Memory;
 import dev.smezo.train.MemoryPlan;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -95,19 +94,19 @@ final class BenchCommand implements Callable<Integer> {
         int t = threads.resolve();
         TrainBench.Config config = new TrainBench.Config(batch, seq, scored, t, m, sparsity, warmup, runs, steps);
         Memory.Limit limit = memoryLimit.resolve();
-        MemoryPlan planned = null;
-        if (model == null) {   // planned on the bare shape: building a model that cannot fit would end in the OOM killer
-            try (LlamaModel bare = LlamaModel.shapeOnly(shape.synth(null))) {
-                planned = plan(bare, config, m, baseline, cuda);
-            }
-            planned.requireWithin(limit, ADVICE);
-        }
         BenchReport report;
-        try (LlamaModel lm = model != null ? LlamaModel.open(model) : build(shape.synth(null))) {
-            MemoryPlan plan = planned != null ? planned : plan(lm, config, m, baseline, cuda);
-            plan.requireWithin(limit, ADVICE);
+        Synth synth = model == null ? shape.synth(null) : null;
+        try (LlamaModel lm = model != null ? LlamaModel.open(model) : LlamaModel.shapeOnly(synth)) {
+            MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
+            if (cuda) plan = plan.computeOnDevice();
+            // Planned before a shape's values are built: building a model that cannot fit would end in the OOM killer.
+            plan.requireWithin(limit, "lower --batch or --seq, or pass --memory-limit none to run anyway");
+            if (synth != null) {
+                Progress progress = new Progress("synthesizing " + synth.describe(), synth.tensorBytes());
+                synth.fill(lm.weights(), done -> progress.update(done, ""));
+            }
             TrainBench.Result r = TrainBench.run(lm, config, device.device);
-            long peak = Footprint.peak();
+            long peak = Memory.peakRss();
             ForwardBench.Result fr = llama ? ForwardBench.run(model, lm, batch, seq, t, runs, true) : null;
             report = new BenchReport(lm.source(), plan, baseline, peak, r, fr);
         }
@@ -115,15 +114,4 @@ final class BenchCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private static final String ADVICE = "lower --batch or --seq, or pass --memory-limit none to run anyway";
-
-    private MemoryPlan plan(LlamaModel lm, TrainBench.Config config, Method m, long baseline, boolean cuda) throws IOException {
-        MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
-        return cuda ? plan.computeOnDevice() : plan;
-    }
-
-    private static LlamaModel build(Synth synth) {
-        Progress progress = new Progress("synthesizing " + synth.describe(), synth.tensorBytes());
-        return LlamaModel.synthesize(synth, done -> progress.update(done, ""));
-    }
 }

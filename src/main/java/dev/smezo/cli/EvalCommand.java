@@ -75,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
         System.err.println(splits.note());
         long started = System.nanoTime();
         try (LlamaModel m = LlamaModel.open(model);
-             Tokenizer tok = Tokenizer.load(model);
+             Tokenizer tok = Tokenizer.load(model, m.metadata());
              CpuBackend backend = new CpuBackend(threads.resolve());
              BackendWeights w = new BackendWeights(m.weights())) {
             String context = Demonstrations.context(splits.train(), shots, seed);

@@ -1,6 +1,7 @@
 package dev.smezo.cli;
 
 import dev.smezo.train.Replay;
+import dev.smezo.train.Trajectory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +32,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long total = dev.smezo.train.Trajectory.read(trajectory).steps().size();
-        Progress progress = new Progress("replay", total);
-        long steps = Replay.toFile(base, trajectory, output, threads.resolve(), done -> progress.update(done, ""));
+        Trajectory.Log log = Trajectory.read(trajectory);
+        Progress progress = new Progress("replay", log.steps().size());
+        long steps = Replay.toFile(base, trajectory, log, output, threads.resolve(), done -> progress.update(done, ""));
         System.err.println("replayed " + steps + " steps onto " + base + " -> " + output);
         return Main.EXIT_OK;
     }

@@ -61,7 +61,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String text = input.text != null ? input.text : TextFile.read(input.file);
         try (LlamaModel m = LlamaModel.open(model);
-             Tokenizer tok = Tokenizer.load(model);
+             Tokenizer tok = Tokenizer.load(model, m.metadata());
              CpuBackend backend = new CpuBackend(threads.resolve());
              BackendWeights weights = new BackendWeights(m.weights())) {
             int[] tokens = tok.encode(text, !noBos);

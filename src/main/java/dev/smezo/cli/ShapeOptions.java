@@ -30,10 +30,6 @@ final class ShapeOptions {
     @Option(names = "--seed", description = "Seed of the weight values (default: 1).")
     Long seed;
 
-    boolean given() {
-        return shape != null;
-    }
-
     /**
      * For commands that take a MODEL file or a shape: exactly one, and the shape's options only with
      * --shape (they would silently do nothing with a file).

@@ -144,7 +144,9 @@ final class TrainCommand implements Callable<Integer> {
             Path traj = resume.resolve(Trajectory.FILE);
             if (!Files.isRegularFile(traj)) throw new IllegalArgumentException(resume + ": no " + Trajectory.FILE + " to resume from");
             config = Trajectory.read(traj).config();
-            if (steps != 20000 || config.steps() == 0) config = config.withSteps(steps);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--steps") || config.steps() == 0) {
+                config = config.withSteps(steps);   // extended by --steps (a 0-step run takes the default)
+            }
             requireSameConfig(config, traj);
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
                 throw new CliException(Main.EXIT_USAGE, "--out " + out + " with --resume " + resume + ": a resumed run "

@@ -57,6 +57,11 @@ public final class Forward implements AutoCloseable {
         return shape;
     }
 
+    /** Bytes of the Java-side buffers: tokens, positions, mask, output ids and logits. */
+    public long hostBytes() {
+        return tokenBuf.byteSize() + posBuf.byteSize() + maskBuf.byteSize() + outBuf.byteSize() + logitsBuf.byteSize();
+    }
+
     /** Bytes of the compute buffer (activations, inputs, scratch). */
     public long computeBytes() {
         return compute.bytes();

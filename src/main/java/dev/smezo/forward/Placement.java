@@ -91,10 +91,6 @@ public final class Placement implements AutoCloseable {
         return tensors;
     }
 
-    public boolean onDevice() {
-        return device != null;
-    }
-
     /** Device -> Java memory (no-op on the CPU, where they are the same memory). */
     public void toHost() {
         if (device != null) device.download();

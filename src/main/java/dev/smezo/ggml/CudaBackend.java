@@ -71,10 +71,6 @@ public final class CudaBackend implements Backend {
         return librariesPresent() ? ggml_cuda_h.ggml_backend_cuda_get_device_count() : 0;
     }
 
-    public int device() {
-        return device;
-    }
-
     @Override
     public MemorySegment handle() {
         return backend;
@@ -90,11 +86,6 @@ public final class CudaBackend implements Backend {
     public void compute(MemorySegment graph) {
         int status = ggml_backend_graph_compute(backend, graph);
         if (status != 0) throw new IllegalStateException("ggml_backend_graph_compute (CUDA) failed with status " + status);
-    }
-
-    /** Waits for the work queued on this backend's stream. */
-    public void synchronize() {
-        ggml_backend_synchronize(backend);
     }
 
     public DeviceMemory memory() {

@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,12 +169,8 @@ public final class GgufWriter {
     public void write(Path out, TensorFiller filler) throws IOException {
         Objects.requireNonNull(filler, "filler");
         long total = fileSize();
-        Path target = AtomicFile.target(out);
-        Path dir = target.getParent();
-        checkSpace(dir, total);
-        Path tmp = AtomicFile.createTemp(target);
-        boolean moved = false;
-        try {
+        checkSpace(AtomicFile.target(out).getParent(), total);
+        AtomicFile.write(out, tmp -> {
             // Shared, so a filler may write its destination from several threads (synth does).
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  Arena arena = Arena.ofShared()) {
@@ -184,12 +179,7 @@ public final class GgufWriter {
                 file.force();
                 ch.force(true);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            moved = true;
-            AtomicFile.syncDirectory(dir);
-        } finally {
-            if (!moved) AtomicFile.deleteQuietly(tmp);
-        }
+        });
     }
 
     /** Bytes of the whole file {@link #write} produces. */

@@ -46,27 +46,47 @@ public final class AtomicFile {
         return p;
     }
 
-    /** Writes {@code content} (UTF-8) to {@code file} atomically. */
-    public static void writeString(Path file, CharSequence content) throws IOException {
-        Path target = target(file);
+    /** Writes what {@link #write} puts into its temp file; must leave it complete and synced. */
+    @FunctionalInterface
+    public interface Filler {
+        void fill(Path tmp) throws IOException;
+    }
+
+    /**
+     * Writes {@code out} atomically: {@code filler} fills a new temp file beside the target, which
+     * is then renamed over it and the directory synced. On any failure, the filler's included, the
+     * temp file is deleted and the target is what it was.
+     */
+    public static void write(Path out, Filler filler) throws IOException {
+        Path target = target(out);
         Path tmp = createTemp(target);
         boolean moved = false;
         try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            filler.fill(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
-        } catch (IOException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);   // "No space left on device" alone names no file
+            syncDirectory(target.getParent());
         } finally {
             if (!moved) deleteQuietly(tmp);
         }
     }
 
+    /** Writes {@code content} (UTF-8) to {@code file} atomically. */
+    public static void writeString(Path file, CharSequence content) throws IOException {
+        try {
+            write(file, tmp -> {
+                Files.writeString(tmp, content, StandardCharsets.UTF_8);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            });
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);   // "No space left on device" alone names no file
+        }
+    }
+
     /** A new empty file beside {@code target}, with default permissions (Files.createTempFile's are 0600). */
-    public static Path createTemp(Path target) throws IOException {
+    private static Path createTemp(Path target) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path tmp = target.resolveSibling("." + target.getFileName() + "."
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
@@ -79,7 +99,7 @@ public final class AtomicFile {
         }
     }
 
-    public static void deleteQuietly(Path tmp) {
+    private static void deleteQuietly(Path tmp) {
         try {
             Files.deleteIfExists(tmp);
         } catch (IOException e) {
@@ -88,7 +108,7 @@ public final class AtomicFile {
     }
 
     /** Makes a rename durable; some file systems cannot sync a directory, which only weakens that. */
-    public static void syncDirectory(Path dir) {
+    private static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {

@@ -51,14 +51,13 @@ public final class LlamaModel implements AutoCloseable {
      * {@link Synth#write} puts in a GGUF. {@code progress} hears the bytes filled (may be null).
      */
     public static LlamaModel synthesize(Synth synth, java.util.function.LongConsumer progress) {
-        Arena arena = Arena.ofShared();
+        LlamaModel m = shapeOnly(synth);
         try {
             // Anonymous memory is already zero and committed only as fill writes it: no zeroing pass.
-            Weights w = Weights.reserve(synth.tensors(), arena);
-            synth.fill(w, progress);
-            return new LlamaModel(synth.describe(), synth.config(), synth.metadata(), w, arena);
+            synth.fill(m.weights(), progress);
+            return m;
         } catch (RuntimeException | Error e) {
-            arena.close();
+            m.close();
             throw e;
         }
     }
@@ -66,7 +65,8 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * The same model with no values: its tensors sit in reserved, uncommitted memory, so graphs over
      * it can be built and sized (what {@code smezo info --shape} predicts from) for any shape, even
-     * one larger than this machine's memory. Its weights must not be read.
+     * one larger than this machine's memory. Its weights must not be read until {@link Synth#fill}
+     * has written them (which {@link #synthesize} does).
      */
     public static LlamaModel shapeOnly(Synth synth) {
         Arena arena = Arena.ofShared();

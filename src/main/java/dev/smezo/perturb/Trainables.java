@@ -20,7 +20,7 @@ public final class Trainables {
     public record Selection(boolean norms, Pattern include, Pattern exclude) {
         public static final Selection MATRICES = new Selection(false, null, null);
 
-        boolean accepts(Weights.Entry e) {
+        public boolean accepts(Weights.Entry e) {
             if (e.dims() == 1 && !norms) return false;
             if (e.dims() == 1 && !(e.name().endsWith("norm.weight"))) return false; // biases stay frozen
             if (include != null && !include.matcher(e.name()).find()) return false;

@@ -3,12 +3,14 @@ package dev.smezo.tokenizer;
 import static dev.smezo.bindings.llama_h.*;
 
 import dev.smezo.ggml.Ggml;
+import dev.smezo.gguf.GgufValue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * llama.cpp's tokenizer for a GGUF model, through libllama loaded vocabulary-only (no tensor data
@@ -27,9 +29,19 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Loads the vocabulary of a GGUF model through libllama, after {@link #check}. */
     public static Tokenizer load(Path gguf) {
-        Ggml.init();
         if (!Files.isRegularFile(gguf)) throw new IllegalArgumentException(gguf + ": no such file");
         VocabularyCheck.require(gguf);
+        return loadChecked(gguf);
+    }
+
+    /** The same for a model smezo has opened already: {@code metadata} is its parsed metadata (not read again). */
+    public static Tokenizer load(Path gguf, Map<String, GgufValue> metadata) {
+        VocabularyCheck.require(metadata, gguf);
+        return loadChecked(gguf);
+    }
+
+    private static Tokenizer loadChecked(Path gguf) {
+        Ggml.init();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment m = smezo_llama_load(a.allocateFrom(gguf.toString()), 1, 0);
             if (m.equals(MemorySegment.NULL)) {

@@ -21,29 +21,37 @@ final class VocabularyCheck {
 
     private VocabularyCheck() {}
 
-    /** @throws IllegalArgumentException naming the file, the key and the two tokens */
+    /** {@link #require(Map, Path)} on the file's own metadata. */
     static void require(Path gguf) {
         try (Arena arena = Arena.ofConfined()) {
-            GgufValue v = Gguf.open(gguf, arena).metadata().get(KEY);
-            if (v == null || v.type() != GgufValueType.ARRAY) return;   // libllama reports a missing vocabulary itself
-            List<GgufValue> tokens = v.asArray().values();
-            Map<String, Integer> seen = new HashMap<>(tokens.size() * 2);
-            for (int i = 0; i < tokens.size(); i++) {
-                if (tokens.get(i).type() != GgufValueType.STRING) {
-                    throw new IllegalArgumentException(gguf + ": key " + KEY + ": entry " + i + " is not a string");
-                }
-                String s = tokens.get(i).asString();
-                int nul = s.indexOf('\0');
-                String asC = nul < 0 ? s : s.substring(0, nul);
-                Integer first = seen.putIfAbsent(asC, i);
-                if (first != null) {
-                    throw new IllegalArgumentException(gguf + ": key " + KEY + ": token " + i + " repeats token " + first
-                            + " (\"" + printable(asC) + "\"" + (nul < 0 ? "" : ", as cut at its NUL byte")
-                            + "); libllama needs every token distinct");
-                }
-            }
+            require(Gguf.open(gguf, arena).metadata(), gguf);
         } catch (GgufException | IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param metadata {@code gguf}'s metadata, already parsed
+     * @throws IllegalArgumentException naming the file, the key and the two tokens
+     */
+    static void require(Map<String, GgufValue> metadata, Path gguf) {
+        GgufValue v = metadata.get(KEY);
+        if (v == null || v.type() != GgufValueType.ARRAY) return;   // libllama reports a missing vocabulary itself
+        List<GgufValue> tokens = v.asArray().values();
+        Map<String, Integer> seen = new HashMap<>(tokens.size() * 2);
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).type() != GgufValueType.STRING) {
+                throw new IllegalArgumentException(gguf + ": key " + KEY + ": entry " + i + " is not a string");
+            }
+            String s = tokens.get(i).asString();
+            int nul = s.indexOf('\0');
+            String asC = nul < 0 ? s : s.substring(0, nul);
+            Integer first = seen.putIfAbsent(asC, i);
+            if (first != null) {
+                throw new IllegalArgumentException(gguf + ": key " + KEY + ": token " + i + " repeats token " + first
+                        + " (\"" + printable(asC) + "\"" + (nul < 0 ? "" : ", as cut at its NUL byte")
+                        + "); libllama needs every token distinct");
+            }
         }
     }
 

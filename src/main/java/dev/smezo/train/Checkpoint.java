@@ -31,13 +31,6 @@ public final class Checkpoint {
      *         overflowed, or the base had them): such a file is not written
      */
     public static void write(Path out, LlamaModel model, Map<String, GgufValue> smezoKeys) throws IOException {
-        for (Weights.Entry e : model.weights().entries()) {
-            long bad = nonFinite(model.weights().data(e), e.type());
-            if (bad > 0) {
-                throw new Trainer.DivergedException(String.format(Locale.ROOT, "tensor %s holds %,d non-finite values; "
-                        + "%s not written (lower --lr or --eps)", e.name(), bad, out));
-            }
-        }
         GgufWriter w = new GgufWriter();
         Map<String, GgufValue> meta = new LinkedHashMap<>(model.metadata());
         meta.putAll(smezoKeys);
@@ -48,7 +41,15 @@ public final class Checkpoint {
             w.addTensor(e.name(), e.type(), e.ne());
             byName.put(e.name(), e);
         }
-        w.write(out, (info, dst) -> MemorySegment.copy(weights.data(byName.get(info.name())), 0, dst, 0, dst.byteSize()));
+        // Checked tensor by tensor as it is copied: a throw here leaves no file (the writer deletes its temp file).
+        w.write(out, (info, dst) -> {
+            MemorySegment.copy(weights.data(byName.get(info.name())), 0, dst, 0, dst.byteSize());
+            long bad = nonFinite(dst, info.type());
+            if (bad > 0) {
+                throw new Trainer.DivergedException(String.format(Locale.ROOT, "tensor %s holds %,d non-finite values; "
+                        + "%s not written (lower --lr or --eps)", info.name(), bad, out));
+            }
+        });
     }
 
     /** Infinities and NaNs in F32, F16 or BF16 data (all-ones exponent); 0 for other types. */

@@ -25,14 +25,4 @@ public final class Footprint {
         Ggml.init();
         return Memory.rss();
     }
-
-    /** Peak resident set size so far (VmHWM), bytes; -1 where unavailable. */
-    public static long peak() {
-        return Memory.peakRss();
-    }
-
-    /** Current resident set size (VmRSS), bytes; -1 where unavailable. */
-    public static long current() {
-        return Memory.rss();
-    }
 }

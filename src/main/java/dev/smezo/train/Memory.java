@@ -3,6 +3,7 @@ package dev.smezo.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** The process's memory as Linux reports it (/proc/self/status, /proc/meminfo, the memory cgroup). */
@@ -44,12 +45,12 @@ public final class Memory {
 
     /** Peak resident set size (VmHWM), bytes; -1 where unavailable. */
     public static long peakRss() {
-        return field(Path.of("/proc/self/status"), "VmHWM:");
+        return field(lines(Path.of("/proc/self/status")), "VmHWM:");
     }
 
     /** Current resident set size (VmRSS), bytes. */
     public static long rss() {
-        return field(Path.of("/proc/self/status"), "VmRSS:");
+        return field(lines(Path.of("/proc/self/status")), "VmRSS:");
     }
 
     /**
@@ -57,8 +58,9 @@ public final class Memory {
      * limit where that is lower (a container's). Null where neither can be read.
      */
     public static Limit machineLimit() {
-        long total = field(Path.of("/proc/meminfo"), "MemTotal:");
-        long swap = field(Path.of("/proc/meminfo"), "SwapTotal:");
+        List<String> meminfo = lines(Path.of("/proc/meminfo"));
+        long total = field(meminfo, "MemTotal:");
+        long swap = field(meminfo, "SwapTotal:");
         Limit limit = total <= 0 ? null : new Limit(total + Math.max(swap, 0), swap > 0
                 ? "this machine's memory plus swap" : "this machine's memory");
         long cgroup = cgroupLimit();
@@ -79,14 +81,25 @@ public final class Memory {
         return -1;
     }
 
-    /** A "Name:   123 kB" line of a /proc file, in bytes; -1 where unavailable. */
-    private static long field(Path file, String name) {
+    /** A /proc file's lines; none where it cannot be read. */
+    private static List<String> lines(Path file) {
         try {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith(name)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** A "Name:   123 kB" line, in bytes; -1 where absent. */
+    private static long field(List<String> lines, String name) {
+        for (String line : lines) {
+            if (line.startsWith(name)) {
+                try {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
             }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
         }
         return -1;
     }

@@ -79,45 +79,41 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         return fileBytes == 0;
     }
 
-    /** Peak RSS above the footprint before the model is loaded. */
-    public long aboveBaseline() {
-        return total() - runtimeBytes + Footprint.RUNTIME_GROWTH_BYTES;
+    /** {@link #of(LlamaModel, long, ForwardShape, Method, Trainables.Selection, long)} for the default selection, the matrices. */
+    public static MemoryPlan of(LlamaModel model, long fileBytes, ForwardShape shape, Method method, long runtimeBaseline) {
+        return of(model, fileBytes, shape, method, Trainables.Selection.MATRICES, runtimeBaseline);
     }
 
     /**
-     * Builds the graph a run of {@code method} would use (for every method but none: the perturbed
-     * graph; the mask mode does not change its buffer, so no weight is read) and reserves it.
+     * Builds the graph a run of {@code method} over the tensors {@code selection} trains would use
+     * (the perturbed graph; the mask mode does not change its buffer, so no weight is read; the plain
+     * forward for method none or when nothing selected can train) and reserves it.
      *
      * @param runtimeBaseline the process's footprint before the model was loaded ({@link Footprint#baseline()})
      */
     public static MemoryPlan of(LlamaModel model, long fileBytes, ForwardShape shape, Method method,
-                                long runtimeBaseline) {
-        long compute;
+                                Trainables.Selection selection, long runtimeBaseline) {
+        boolean trains = method != null
+                && model.weights().entries().stream().anyMatch(e -> selection.accepts(e) && e.type().isFloat());
+        long compute, host;
         try (Arena arena = Arena.ofConfined();
              CpuBackend backend = new CpuBackend(1);
              BackendWeights w = new BackendWeights(model.weights())) {
-            // A quantized model trains at most its F32 norms (--train-norms); one with no float tensor at all, nothing.
-            boolean floatMatrices = model.weights().entries().stream().anyMatch(e -> e.type().isFloat() && e.dims() == 2);
-            boolean anyFloat = model.weights().entries().stream().anyMatch(e -> e.type().isFloat());
-            if (method == null || !anyFloat) {
+            if (!trains) {
                 try (Forward f = new Forward(model.config(), w.plain(), backend, shape)) {
                     compute = f.computeBytes();
+                    host = f.hostBytes();
                 }
             } else {
-                Trainables t = Trainables.select(model.weights(), floatMatrices ? Trainables.Selection.MATRICES
-                        : new Trainables.Selection(true, null, null), Method.MEZO, 0.0, 1, 1, arena);
+                Trainables t = Trainables.select(model.weights(), selection, Method.MEZO, 0.0, 1, 1, arena);
                 try (PerturbedModel pm = new PerturbedModel(model.config(), w, t, backend)) {
-                    compute = pm.forward(shape).computeBytes();
+                    Forward f = pm.forward(shape);
+                    compute = f.computeBytes();
+                    host = f.hostBytes();
                 }
             }
         }
-        return new MemoryPlan(fileBytes, model.weights().totalBytes(), compute, hostBytes(shape, model.config().nVocab()),
+        return new MemoryPlan(fileBytes, model.weights().totalBytes(), compute, host,
                 runtimeBaseline + Footprint.RUNTIME_GROWTH_BYTES);
-    }
-
-    /** The Java-side buffers of one forward graph (see {@link Forward}). */
-    static long hostBytes(ForwardShape s, int nVocab) {
-        long t = s.tokens();
-        return 4 * t * 2 + 4L * s.length() * s.length() * s.sequences() + 4L * s.outputs() + 4L * s.outputs() * nVocab;
     }
 }

@@ -43,14 +43,17 @@ public final class Replay {
         }
     }
 
-    /** Base + trajectory -> a checkpoint GGUF identical to the one the run wrote after the same steps. */
-    public static long toFile(Path base, Path trajectory, Path out, int threads, LongConsumer progress) throws IOException {
+    /**
+     * Base + trajectory ({@code log}, read from the file {@code trajectory}) -> a checkpoint GGUF
+     * identical to the one the run wrote after the same steps.
+     */
+    public static long toFile(Path base, Path trajectory, Trajectory.Log log, Path out, int threads, LongConsumer progress)
+            throws IOException {
         for (Path input : new Path[] {base, trajectory}) {   // the rename would replace the input it reads
             if (Files.exists(out) && Files.exists(input) && Files.isSameFile(out, input)) {
                 throw new IllegalArgumentException("-o " + out + " is the input " + input + "; write the replay elsewhere");
             }
         }
-        Trajectory.Log log = Trajectory.read(trajectory);
         TrainConfig config = log.config();
         try (Arena arena = Arena.ofShared();
              LlamaModel model = LlamaModel.open(base);

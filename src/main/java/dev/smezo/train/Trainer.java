@@ -100,7 +100,7 @@ public final class Trainer {
         }
         try (Arena arena = Arena.ofShared();
              LlamaModel model = LlamaModel.open(base);
-             Tokenizer tok = Tokenizer.load(base)) {
+             Tokenizer tok = Tokenizer.load(base, model.metadata())) {
             List<EncodedExample> train = EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength());
             List<EncodedExample> dev = EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength());
             List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength());
@@ -108,7 +108,7 @@ public final class Trainer {
             all.addAll(dev);
             all.addAll(test);
             ForwardShape shape = CandidateBatch.shapeFor(all, config.batch(), false);
-            MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), baseline);
+            MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline);
             if (Placement.onCuda(device)) plan = plan.computeOnDevice();
             plan.requireWithin(memoryLimit, "lower --batch or --max-length, or pass --memory-limit none to run anyway");
             Trainables trainables = Trainables.select(model.weights(), selection(config), config.method(), config.sparsity(),

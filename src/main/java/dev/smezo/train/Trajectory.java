@@ -29,11 +29,8 @@ import java.util.Map;
 public final class Trajectory implements AutoCloseable {
     public static final String FILE = "trajectory.jsonl";
 
-    /** The header and the complete step lines of a trajectory file. */
-    public record Log(Map<String, Object> header, List<StepResult> steps) {
-        public TrainConfig config() {
-            return TrainConfig.fromMap((Map<?, ?>) header.get("config"));
-        }
+    /** The header, the config it holds (checked when read) and the complete step lines of a trajectory file. */
+    public record Log(Map<String, Object> header, TrainConfig config, List<StepResult> steps) {
 
         /**
          * Updates replayed onto another model than the run's would write noise into it: the base's
@@ -121,8 +118,9 @@ public final class Trajectory implements AutoCloseable {
             throw new IllegalArgumentException(file + ": line 1: trajectory format " + Json.write(header.get("smezo_trajectory"))
                     + " (this smezo reads format 1)");
         }
+        TrainConfig config;
         try {
-            TrainConfig.fromMap((Map<?, ?>) header.get("config"));
+            config = TrainConfig.fromMap((Map<?, ?>) header.get("config"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": line 1: " + e.getMessage(), e);
         }
@@ -135,7 +133,7 @@ public final class Trajectory implements AutoCloseable {
                 throw new IllegalArgumentException(file + ": line " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
-        return new Log(header, steps);
+        return new Log(header, config, steps);
     }
 
     /** One step line, checked: replay and resume apply its updates to the weights as they stand. */

@@ -18,6 +18,7 @@ import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
 import dev.smezo.testing.TestModels;
 import dev.smezo.train.Footprint;
+import dev.smezo.train.Memory;
 import dev.smezo.train.MemoryPlan;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -155,10 +156,10 @@ class MemoryPlanTest {
             assertEquals(a.total() - a.fileBytes() + a.weightsBytes(), b.total(), "weights resident in place of the file");
         }
         // The LLaMA-7B shape in F16 (13.5 GB) planned at 16 x 128 leaves the resident memory where it was.
-        long before = Footprint.current();
+        long before = Memory.rss();
         try (LlamaModel bare = LlamaModel.shapeOnly(new Synth(ModelShape.named("llama-7b"), GgmlType.F16, false, 1))) {
             MemoryPlan p = MemoryPlan.of(bare, 0, new ForwardShape(16, 128, 64), Method.SMEZO, 0);
-            long grew = Footprint.current() - before;
+            long grew = Memory.rss() - before;
             System.out.printf("llama-7b f16 shape only: weights %d MiB, compute %d MiB, RSS grew %d MiB%n",
                     p.weightsBytes() >> 20, p.computeBytes() >> 20, grew >> 20);
             assertTrue(p.weightsBytes() > 13_000_000_000L);

@@ -33,14 +33,7 @@ class TrainCommandTest {
     @Test
     void nonFiniteLossesAreExit4AndWriteNoCheckpoint() throws Exception {
         // A model whose output norm holds a NaN: every loss is NaN, every step is skipped.
-        Path model = Files.copy(TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 3), dir.resolve("nan.gguf"));
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined();
-             var ch = java.nio.channels.FileChannel.open(model, java.nio.file.StandardOpenOption.READ,
-                     java.nio.file.StandardOpenOption.WRITE)) {
-            var g = dev.smezo.gguf.Gguf.open(model, a);
-            long at = g.dataOffset() + g.tensor("output_norm.weight").orElseThrow().offset();
-            ch.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN), at);
-        }
+        Path model = TestModels.withNanOutputNorm(dir, TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 3), "nan");
         Path run = dir.resolve("run");
         CliRunner.Result r = CliRunner.run("train", model.toString(), "--task", "synthetic-keywords", "--method", "mezo",
                 "--lr", "1e-3", "--steps", "100", "--eval-every", "100", "--n-train", "64", "--n-dev", "8", "--n-test", "8",

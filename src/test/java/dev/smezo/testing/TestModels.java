@@ -11,8 +11,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /** Models for tests: the shared stories260K (skipping when absent) and synthesized GGUFs. */
@@ -58,6 +62,18 @@ public final class TestModels {
             for (var t : g.tensors()) if (!t.name().equals(dropTensor)) w.addTensor(t.name(), t.type(), t.ne());
             w.write(out, (info, dst) -> MemorySegment.copy(g.tensorData(g.tensor(info.name()).orElseThrow()), 0, dst, 0,
                     dst.byteSize()));
+        }
+        return out;
+    }
+
+    /** A copy of {@code base} named {@code name}.gguf whose output norm's first weight is NaN: every logit is NaN. */
+    public static Path withNanOutputNorm(Path dir, Path base, String name) throws IOException {
+        Path out = Files.copy(base, dir.resolve(name + ".gguf"));
+        try (Arena a = Arena.ofConfined(); FileChannel ch = FileChannel.open(out, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            Gguf g = Gguf.open(out, a);
+            long at = g.dataOffset() + g.tensor("output_norm.weight").orElseThrow().offset();
+            ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN), at);
         }
         return out;
     }
