@@ -137,18 +137,42 @@ static void test_noise(int cases) {
     }
 }
 
+/* Case k of the perturb and update tests: every type x mode in turn, a random range of random weights. */
+struct kernel_case {
+    int32_t type;
+    int mode;
+    size_t esz;
+    int64_t n, start, end;
+    std::vector<uint8_t> w;
+    smezo_tensor_cfg cfg;
+    uint64_t seed;
+};
+
+static kernel_case make_case(int k) {
+    static const int32_t types[] = {SMEZO_TYPE_F32, SMEZO_TYPE_F16, SMEZO_TYPE_BF16};
+    kernel_case t;
+    t.type = types[k % 3];
+    t.mode = (k / 3) % 3;
+    t.esz = t.type == SMEZO_TYPE_F32 ? 4 : 2;
+    t.n = 1 + (int64_t)(rng() % 5000);
+    t.start = (k % 4 == 0) ? 0 : (int64_t)(rng() % t.n);
+    t.end = (k % 4 == 0) ? t.n : t.start + 1 + (int64_t)(rng() % (t.n - t.start));
+    t.w = make_weights(t.type, t.n);
+    t.cfg = make_cfg(t.mode);
+    t.seed = rng();
+    return t;
+}
+
 static void test_perturb(int cases) {
-    const int32_t types[] = {SMEZO_TYPE_F32, SMEZO_TYPE_F16, SMEZO_TYPE_BF16};
     for (int k = 0; k < cases; k++) {
-        int32_t type = types[k % 3];
-        int mode = (k / 3) % 3;
-        const size_t esz = type == SMEZO_TYPE_F32 ? 4 : 2;
-        int64_t n = 1 + (int64_t)(rng() % 5000);
-        int64_t start = (k % 4 == 0) ? 0 : (int64_t)(rng() % n);
-        int64_t end = (k % 4 == 0) ? n : start + 1 + (int64_t)(rng() % (n - start));
-        std::vector<uint8_t> w = make_weights(type, n);
-        smezo_tensor_cfg cfg = make_cfg(mode);
-        uint64_t seed = rng();
+        kernel_case t = make_case(k);
+        const int32_t type = t.type;
+        const int mode = t.mode;
+        const size_t esz = t.esz;
+        const int64_t n = t.n, start = t.start, end = t.end;
+        const std::vector<uint8_t> & w = t.w;
+        const smezo_tensor_cfg cfg = t.cfg;
+        const uint64_t seed = t.seed;
         float c = pick_c();
         /* 16-byte aligned outputs, pre-filled with the same garbage (untouched outside [start, end)) */
         std::vector<uint8_t> gar(n * esz);
@@ -159,9 +183,8 @@ static void test_perturb(int cases) {
         memcpy(emu, gar.data(), n * esz);
         memcpy(emu2, gar.data(), n * esz);
         smezo_perturb_range(wa, ref, type, start, end, &cfg, seed, c);
-        smezo_tensor_cfg sc = cfg;
-        BY_TYPE_MODE(type, mode, emu_perturb, wa, emu, start, end, sc, seed, c, true);
-        BY_TYPE_MODE(type, mode, emu_perturb, wa, emu2, start, end, sc, seed, c, false);
+        BY_TYPE_MODE(type, mode, emu_perturb, wa, emu, start, end, cfg, seed, c, true);
+        BY_TYPE_MODE(type, mode, emu_perturb, wa, emu2, start, end, cfg, seed, c, false);
         char what[200];
         snprintf(what, sizeof what, "perturb type=%d mode=%d n=%" PRId64 " [%" PRId64 ",%" PRId64 ") c=%g", type, mode, n,
                  start, end, (double)c);
@@ -171,17 +194,15 @@ static void test_perturb(int cases) {
 }
 
 static void test_update(int cases) {
-    const int32_t types[] = {SMEZO_TYPE_F32, SMEZO_TYPE_F16, SMEZO_TYPE_BF16};
     for (int k = 0; k < cases; k++) {
-        int32_t type = types[k % 3];
-        int mode = (k / 3) % 3;
-        const size_t esz = type == SMEZO_TYPE_F32 ? 4 : 2;
-        int64_t n = 1 + (int64_t)(rng() % 5000);
-        int64_t start = (k % 4 == 0) ? 0 : (int64_t)(rng() % n);
-        int64_t end = (k % 4 == 0) ? n : start + 1 + (int64_t)(rng() % (n - start));
-        std::vector<uint8_t> w = make_weights(type, n);
-        smezo_tensor_cfg cfg = make_cfg(mode);
-        uint64_t seed = rng();
+        kernel_case t = make_case(k);
+        const int32_t type = t.type;
+        const int mode = t.mode;
+        const size_t esz = t.esz;
+        const int64_t n = t.n, start = t.start, end = t.end;
+        const std::vector<uint8_t> & w = t.w;
+        const smezo_tensor_cfg cfg = t.cfg;
+        const uint64_t seed = t.seed;
         float c = pick_c() * 1e-3f;
         float b = (k % 5 == 0) ? 0.0f : 1e-4f * (float)(rng() % 100);
         alignas(16) static uint8_t ref[5000 * 4 + 64], emu[5000 * 4 + 64], emu2[5000 * 4 + 64];
@@ -189,9 +210,8 @@ static void test_update(int cases) {
         memcpy(emu, w.data(), n * esz);
         memcpy(emu2, w.data(), n * esz);
         smezo_update_range(ref, type, start, end, &cfg, seed, c, b);
-        smezo_tensor_cfg sc = cfg;
-        BY_TYPE_MODE(type, mode, emu_update, emu, start, end, sc, seed, c, b, true);
-        BY_TYPE_MODE(type, mode, emu_update, emu2, start, end, sc, seed, c, b, false);
+        BY_TYPE_MODE(type, mode, emu_update, emu, start, end, cfg, seed, c, b, true);
+        BY_TYPE_MODE(type, mode, emu_update, emu2, start, end, cfg, seed, c, b, false);
         char what[200];
         snprintf(what, sizeof what, "update type=%d mode=%d n=%" PRId64 " [%" PRId64 ",%" PRId64 ") c=%g b=%g", type, mode,
                  n, start, end, (double)c, (double)b);
