@@ -165,14 +165,7 @@ static kernel_case make_case(int k) {
 
 static void test_perturb(int cases) {
     for (int k = 0; k < cases; k++) {
-        kernel_case t = make_case(k);
-        const int32_t type = t.type;
-        const int mode = t.mode;
-        const size_t esz = t.esz;
-        const int64_t n = t.n, start = t.start, end = t.end;
-        const std::vector<uint8_t> & w = t.w;
-        const smezo_tensor_cfg cfg = t.cfg;
-        const uint64_t seed = t.seed;
+        const auto [type, mode, esz, n, start, end, w, cfg, seed] = make_case(k);
         float c = pick_c();
         /* 16-byte aligned outputs, pre-filled with the same garbage (untouched outside [start, end)) */
         std::vector<uint8_t> gar(n * esz);
@@ -195,14 +188,7 @@ static void test_perturb(int cases) {
 
 static void test_update(int cases) {
     for (int k = 0; k < cases; k++) {
-        kernel_case t = make_case(k);
-        const int32_t type = t.type;
-        const int mode = t.mode;
-        const size_t esz = t.esz;
-        const int64_t n = t.n, start = t.start, end = t.end;
-        const std::vector<uint8_t> & w = t.w;
-        const smezo_tensor_cfg cfg = t.cfg;
-        const uint64_t seed = t.seed;
+        const auto [type, mode, esz, n, start, end, w, cfg, seed] = make_case(k);
         float c = pick_c() * 1e-3f;
         float b = (k % 5 == 0) ? 0.0f : 1e-4f * (float)(rng() % 100);
         alignas(16) static uint8_t ref[5000 * 4 + 64], emu[5000 * 4 + 64], emu2[5000 * 4 + 64];
