@@ -505,6 +505,63 @@ public final class ggml_h {
         return ggml_swiglu_split$.ADDR;
     }
 
+    private static final class ggml_swiglu$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_swiglu");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct ggml_tensor * ggml_swiglu(struct ggml_context * ctx, struct ggml_tensor * a);} */
+    public static MemorySegment ggml_swiglu(MemorySegment ctx, MemorySegment a) {
+        try {
+            return (MemorySegment) ggml_swiglu$.HANDLE.invokeExact(ctx, a);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_swiglu", t);
+        }
+    }
+
+    public static MemorySegment ggml_swiglu$address() {
+        return ggml_swiglu$.ADDR;
+    }
+
+    private static final class ggml_geglu_split$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_geglu_split");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct ggml_tensor * ggml_geglu_split(struct ggml_context * ctx, struct ggml_tensor * a, struct ggml_tensor * b);} */
+    public static MemorySegment ggml_geglu_split(MemorySegment ctx, MemorySegment a, MemorySegment b) {
+        try {
+            return (MemorySegment) ggml_geglu_split$.HANDLE.invokeExact(ctx, a, b);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_geglu_split", t);
+        }
+    }
+
+    public static MemorySegment ggml_geglu_split$address() {
+        return ggml_geglu_split$.ADDR;
+    }
+
+    private static final class ggml_tanh$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_tanh");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct ggml_tensor * ggml_tanh(struct ggml_context * ctx, struct ggml_tensor * a);} */
+    public static MemorySegment ggml_tanh(MemorySegment ctx, MemorySegment a) {
+        try {
+            return (MemorySegment) ggml_tanh$.HANDLE.invokeExact(ctx, a);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_tanh", t);
+        }
+    }
+
+    public static MemorySegment ggml_tanh$address() {
+        return ggml_tanh$.ADDR;
+    }
+
     private static final class ggml_cont$ {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
         static final MemorySegment ADDR = Symbols.find("ggml_cont");
@@ -636,6 +693,25 @@ public final class ggml_h {
 
     public static MemorySegment ggml_view_2d$address() {
         return ggml_view_2d$.ADDR;
+    }
+
+    private static final class ggml_view_3d$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        static final MemorySegment ADDR = Symbols.find("ggml_view_3d");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code struct ggml_tensor * ggml_view_3d(struct ggml_context * ctx, struct ggml_tensor * a, int64_t ne0, int64_t ne1, int64_t ne2, size_t nb1, size_t nb2, size_t offset);} */
+    public static MemorySegment ggml_view_3d(MemorySegment ctx, MemorySegment a, long ne0, long ne1, long ne2, long nb1, long nb2, long offset) {
+        try {
+            return (MemorySegment) ggml_view_3d$.HANDLE.invokeExact(ctx, a, ne0, ne1, ne2, nb1, nb2, offset);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_view_3d", t);
+        }
+    }
+
+    public static MemorySegment ggml_view_3d$address() {
+        return ggml_view_3d$.ADDR;
     }
 
     private static final class ggml_soft_max_ext$ {

@@ -11,7 +11,7 @@ import dev.smezo.ggml.DeviceWeights;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.Tensor;
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.model.LlamaConfig;
+import dev.smezo.model.ModelConfig;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
 import dev.smezo.model.Weights;
@@ -74,7 +74,7 @@ public final class CudaCheck {
             synth.fill(wc);
             Weights wg = Weights.allocate(synth.tensors(), arena);
             MemorySegment.copy(wc.memory(), 0, wg.memory(), 0, wc.memory().byteSize());
-            LlamaConfig config = synth.config();
+            ModelConfig config = synth.config();
             Trainables tr = Trainables.select(wc, Trainables.Selection.MATRICES, Method.SMEZO,
                     Double.parseDouble(o.get("--sparsity")), 7, threads, arena);
             System.out.println("model " + shape.name() + " layers " + shape.nLayer() + " type " + type + " trained "

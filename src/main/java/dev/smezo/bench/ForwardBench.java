@@ -4,7 +4,7 @@ import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.Batch;
 import dev.smezo.forward.Forward;
 import dev.smezo.ggml.CpuBackend;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.reference.LlamaCppReference;
 import java.nio.file.Path;
 import java.util.Random;
@@ -33,7 +33,7 @@ public final class ForwardBench {
 
     private ForwardBench() {}
 
-    public static Result run(Path path, LlamaModel model, int sequences, int length, int threads, int runs,
+    public static Result run(Path path, Model model, int sequences, int length, int threads, int runs,
                              boolean withLlama) {
         int[][] seqs = tokens(model.config().nVocab(), sequences, length);
         Batch batch = Batch.allPositions(seqs);

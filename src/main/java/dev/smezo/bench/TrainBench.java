@@ -5,7 +5,7 @@ import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.Placement;
 import dev.smezo.forward.WeightSource;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -89,7 +89,7 @@ public final class TrainBench {
     private TrainBench() {}
 
     /** @param device cpu, cuda or auto (see {@link Placement#open}) */
-    public static Result run(LlamaModel model, Config c, String device) {
+    public static Result run(Model model, Config c, String device) {
         TokenObjective objective = scoredObjective(model.config().nVocab(), c);
         Batch batch = objective.batch();
         try (Arena arena = Arena.ofShared();

@@ -4,7 +4,7 @@ import dev.smezo.bench.BenchReport;
 import dev.smezo.bench.ForwardBench;
 import dev.smezo.bench.TrainBench;
 import dev.smezo.forward.Placement;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.model.Synth;
 import dev.smezo.perturb.Method;
 import dev.smezo.train.Footprint;
@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         Memory.Limit limit = memoryLimit.resolve();
         BenchReport report;
         Synth synth = model == null ? shape.synth(null) : null;
-        try (LlamaModel lm = model != null ? LlamaModel.open(model) : LlamaModel.shapeOnly(synth)) {
+        try (Model lm = model != null ? Model.open(model) : Model.shapeOnly(synth)) {
             MemoryPlan plan = MemoryPlan.of(lm, model != null ? Files.size(model) : 0, config.shape(), m, baseline);
             if (cuda) plan = plan.computeOnDevice();
             // Planned before a shape's values are built: building a model that cannot fit would end in the OOM killer.

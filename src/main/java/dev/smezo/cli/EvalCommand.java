@@ -5,7 +5,7 @@ import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.json.Json;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.task.Splits;
 import dev.smezo.task.Task;
 import dev.smezo.task.Tasks;
@@ -74,7 +74,7 @@ final class EvalCommand implements Callable<Integer> {
         Splits splits = Splits.sample(t, dataDir, seed, shots > 0 ? 1000 : 0, 0, nTest);
         System.err.println(splits.note());
         long started = System.nanoTime();
-        try (LlamaModel m = LlamaModel.open(model);
+        try (Model m = Model.open(model);
              Tokenizer tok = Tokenizer.load(model, m.metadata());
              CpuBackend backend = new CpuBackend(threads.resolve());
              BackendWeights w = new BackendWeights(m.weights())) {

@@ -3,9 +3,12 @@ package dev.smezo.cli;
 import static dev.smezo.train.MemoryPlan.mib;
 
 import dev.smezo.forward.ForwardShape;
-import dev.smezo.model.LlamaConfig;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.ModelConfig;
+import dev.smezo.model.Model;
+import dev.smezo.model.TensorNames;
 import dev.smezo.model.Weights;
+import dev.smezo.arch.Architecture;
+import dev.smezo.perturb.Trainables;
 import dev.smezo.perturb.Method;
 import dev.smezo.train.Footprint;
 import dev.smezo.train.Memory;
@@ -66,11 +69,12 @@ final class InfoCommand implements Callable<Integer> {
         if (outputs != null) OptionChecks.atLeast("--outputs", outputs, 1);
         PrintStream out = System.out;
         long baseline = Footprint.baseline();
-        try (LlamaModel m = model != null ? LlamaModel.open(model) : LlamaModel.shapeOnly(shape.synth(null))) {
-            LlamaConfig c = m.config();
+        try (Model m = model != null ? Model.open(model) : Model.shapeOnly(shape.synth(null))) {
+            ModelConfig c = m.config();
             Weights w = m.weights();
             out.printf(Locale.ROOT, "model            %s%s%n", m.source(), model == null ? " (shape only: no values built)" : "");
-            out.printf(Locale.ROOT, "architecture     llama%s%n", m.tiedOutput() ? " (tied output)" : "");
+            out.printf(Locale.ROOT, "architecture     %s%s%n", c.arch().ggmlName(), m.tiedOutput() ? " (tied output)" : "");
+            out.printf(Locale.ROOT, "family           %s%n", Architecture.of(c.arch()).particulars(c));
             out.printf(Locale.ROOT, "vocabulary       %d%n", c.nVocab());
             out.printf(Locale.ROOT, "embedding        %d%n", c.nEmbd());
             out.printf(Locale.ROOT, "layers           %d%n", c.nLayer());
@@ -79,7 +83,11 @@ final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "feed-forward     %d%n", c.nFf());
             out.printf(Locale.ROOT, "context (train)  %d%n", c.nCtxTrain());
             out.printf(Locale.ROOT, "rms eps          %g%n", c.rmsEps());
-            out.printf(Locale.ROOT, "rope             base %g, scale %g%n", c.ropeFreqBase(), c.ropeFreqScale());
+            out.printf(Locale.ROOT, "rope             base %g, scale %g, %d of %d dims%s%s%n", c.ropeFreqBase(), c.ropeFreqScale(),
+                    c.nRot(), c.headDim(), w.find(TensorNames.ROPE_FREQS).isPresent() ? ", rope_freqs factors" : "",
+                    w.find(TensorNames.ROPE_FACTORS_LONG).isPresent() ? ", LongRoPE factors ("
+                            + (c.nCtx() > c.nCtxOrig() ? "long" : "short") + " at context " + c.nCtx() + ")" : "");
+            out.printf(Locale.ROOT, "trains           %s%n", trains(w));
             out.printf(Locale.ROOT, "parameters       %,d %s%n", w.totalElements(), m.parameterTypes());
             out.printf(Locale.ROOT, "weights          %s%n", mib(w.totalBytes()));
             if (tensors) {
@@ -113,4 +121,18 @@ final class InfoCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** What `train` trains by default and with --train-norms, in tensors and parameters. */
+    private static String trains(Weights w) {
+        long[] n = new long[5];
+        for (Weights.Entry e : w.entries()) {
+            boolean def = Trainables.Selection.MATRICES.accepts(e);
+            boolean all = new Trainables.Selection(true, null, null).accepts(e);
+            boolean quantized = !e.type().isFloat();
+            if (def && !quantized) { n[0]++; n[1] += e.elements(); }
+            if (def && quantized) n[4]++;
+            if (all && !def) { n[2]++; n[3] += e.elements(); }
+        }
+        return String.format(Locale.ROOT, "%d matrices (%,d parameters)%s; --train-norms adds %d norms and biases (%,d)",
+                n[0], n[1], n[4] > 0 ? ", " + n[4] + " quantized matrices frozen" : "", n[2], n[3]);
+    }
 }

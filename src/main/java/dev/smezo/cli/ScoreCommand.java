@@ -5,7 +5,7 @@ import dev.smezo.forward.TextScorer;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.io.TextFile;
 import dev.smezo.json.Json;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,7 +60,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String text = input.text != null ? input.text : TextFile.read(input.file);
-        try (LlamaModel m = LlamaModel.open(model);
+        try (Model m = Model.open(model);
              Tokenizer tok = Tokenizer.load(model, m.metadata());
              CpuBackend backend = new CpuBackend(threads.resolve());
              BackendWeights weights = new BackendWeights(m.weights())) {

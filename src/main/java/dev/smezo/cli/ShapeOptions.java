@@ -6,13 +6,18 @@ import dev.smezo.model.Synth;
 import picocli.CommandLine.Option;
 
 /**
- * A synthetic llama model described by shape instead of a file: {@code synth} writes it, {@code bench}
+ * A synthetic model described by family and shape instead of a file: {@code synth} writes it, {@code bench}
  * builds it in memory (for shapes larger than the disk: LLaMA-30B in F16 is 61 GiB).
  */
 final class ShapeOptions {
     @Option(names = "--shape", completionCandidates = ShapeNames.class,
             description = "Shape name (models/llama-shapes.tsv): ${COMPLETION-CANDIDATES}.")
     String shape;
+
+    @Option(names = "--arch", description = "Family of the synthetic model (default: llama): "
+            + "llama, llama3, smollm2, nemo, qwen2, qwen3, gemma2, gemma3, phi3. Each writes what that family's files carry "
+            + "(`smezo synth --help` lists them).")
+    String arch;
 
     @Option(names = "--layers", description = "Number of layers (default: the shape's).")
     Integer layers;
@@ -38,8 +43,8 @@ final class ShapeOptions {
         if ((modelFile == null) == (shape == null)) {
             throw new CliException(Main.EXIT_USAGE, "give exactly one of MODEL or --shape");
         }
-        if (modelFile != null && (layers != null || vocab != null || type != null || tied || seed != null)) {
-            throw new CliException(Main.EXIT_USAGE, "--layers, --vocab, --type, --tied and --seed describe a --shape; "
+        if (modelFile != null && (arch != null || layers != null || vocab != null || type != null || tied || seed != null)) {
+            throw new CliException(Main.EXIT_USAGE, "--arch, --layers, --vocab, --type, --tied and --seed describe a --shape; "
                     + "they do nothing with a MODEL file");
         }
     }
@@ -49,7 +54,10 @@ final class ShapeOptions {
         ModelShape s = ModelShape.named(shape != null ? shape : fallbackShape);
         if (layers != null) s = s.withLayers(layers);
         if (vocab != null) s = s.withVocab(vocab);
-        return new Synth(s, parseType(type != null ? type : "f32"), tied, seed != null ? seed : 1);
+        Synth.Flavor flavor = Synth.Flavor.named(arch != null ? arch : "llama");
+        // Gemma 2 files never hold an output matrix: tied is what the family is, not an option
+        boolean tie = tied || flavor == Synth.Flavor.GEMMA2;
+        return new Synth(flavor, s, parseType(type != null ? type : "f32"), tie, seed != null ? seed : 1);
     }
 
     static GgmlType parseType(String name) {

@@ -11,13 +11,24 @@ import picocli.CommandLine.Option;
 
 @Command(name = "synth",
         description = {
-            "Write a random-weight GGUF of the llama architecture that llama.cpp loads: tiny shapes for tests, "
-                    + "or a real LLaMA shape (models/llama-shapes.tsv) with as many layers as you like. "
-                    + "The shape defaults to tiny. For shapes larger than the disk, `smezo bench --shape` builds "
-                    + "the same model in memory instead.",
+            "Write a random-weight GGUF that llama.cpp loads: tiny shapes for tests, or a real LLaMA shape "
+                    + "(models/llama-shapes.tsv) with as many layers as you like. The shape defaults to tiny. For shapes "
+                    + "larger than the disk, `smezo bench --shape` builds the same model in memory instead.",
+            "",
+            "--arch picks the family, written as its files come:",
+            "  llama   LLaMA 1/2, Mistral: SentencePiece vocabulary (the default)",
+            "  llama3  Llama 3.1: BPE vocabulary (llama-bpe), rope_freqs factors, rope base 500000",
+            "  smollm2 SmolLM2: BPE vocabulary (smollm pre-tokenizer), no BOS",
+            "  nemo    Mistral-Nemo: head size 2 x n_embd/n_head, from attention.key_length",
+            "  qwen2   Qwen2.5: BPE vocabulary (qwen2, no BOS), Q/K/V biases",
+            "  qwen3   Qwen3: BPE vocabulary, head size 2 x n_embd/n_head, per-head Q/K norms",
+            "  gemma2  Gemma 2: window 16 on even layers, soft-caps 5 (attention) and 4 (final), always tied",
+            "  gemma3  Gemma 3: window 16 on even layers, local rope base 1e4, global 1e6 with linear x8, Q/K norms",
+            "  phi3    Phi-3: fused attn_qkv and gate+up, LongRoPE factors (context 1024, original 256)",
             "",
             "Examples:",
             "  smezo synth --shape tiny -o tiny.gguf",
+            "  smezo synth --arch qwen3 --type q8_0 -o qwen3-tiny.gguf",
             "  smezo synth --shape llama-7b --layers 2 --type f16 -o 7b-2l.gguf"},
         mixinStandardHelpOptions = true)
 final class SynthCommand implements Callable<Integer> {
@@ -34,8 +45,9 @@ final class SynthCommand implements Callable<Integer> {
         long totalBytes = synth.tensorBytes();
         Progress progress = new Progress("synth", totalBytes);
         synth.write(output, done -> progress.update(done, ""));
-        System.err.printf(Locale.ROOT, "wrote %s: shape %s, %d layers, %s, %,d parameters, %.1f MiB%n",
-                output, s.name(), s.nLayer(), synth.type().ggmlName(), s.parameters(shape.tied), totalBytes / 1048576.0);
+        System.err.printf(Locale.ROOT, "wrote %s: %s, shape %s, %d layers, %s, %,d parameters, %.1f MiB%n",
+                output, synth.flavor().cliName, s.name(), s.nLayer(), synth.type().ggmlName(), synth.parameters(),
+                totalBytes / 1048576.0);
         return Main.EXIT_OK;
     }
 }

@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--n-test", defaultValue = "1000", description = "Test examples (default: ${DEFAULT-VALUE}).")
     int nTest;
 
-    @Option(names = "--train-norms", description = "Also train the RMSNorm weights.")
+    @Option(names = "--train-norms", description = "Also train the vectors: RMSNorm weights (Q/K and post norms included) and biases (Qwen2's Q/K/V). RoPE factor tensors never train.")
     boolean trainNorms;
 
     @Option(names = "--only", description = "Train only tensors whose name matches this regex.")

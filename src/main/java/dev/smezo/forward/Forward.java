@@ -1,10 +1,12 @@
 package dev.smezo.forward;
 
+import dev.smezo.arch.Architecture;
+import dev.smezo.arch.Blocks;
 import dev.smezo.ggml.Backend;
 import dev.smezo.ggml.ComputeBuffer;
 import dev.smezo.ggml.GraphBuilder;
 import dev.smezo.ggml.Tensor;
-import dev.smezo.model.LlamaConfig;
+import dev.smezo.model.ModelConfig;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,18 +16,18 @@ import java.lang.foreign.ValueLayout;
  * number of batches: each run writes the inputs and computes, allocating nothing.
  */
 public final class Forward implements AutoCloseable {
-    private final LlamaConfig config;
+    private final ModelConfig config;
     private final ForwardShape shape;
     private final Backend backend;
     private final GraphBuilder builder;
     private final ComputeBuffer compute;
-    private final LlamaGraph.Inputs inputs;
+    private final GraphInputs inputs;
     private final Tensor logits;
     private final MemorySegment graph;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment tokenBuf, posBuf, maskBuf, outBuf, logitsBuf;
+    private final MemorySegment tokenBuf, posBuf, maskBuf, maskSwaBuf, outBuf, logitsBuf;
 
-    public Forward(LlamaConfig config, WeightSource weights, Backend backend, ForwardShape shape) {
+    public Forward(ModelConfig config, WeightSource weights, Backend backend, ForwardShape shape) {
         this(config, g -> weights, backend, shape);
     }
 
@@ -33,14 +35,15 @@ public final class Forward implements AutoCloseable {
      * @param weights makes the graph's weight source inside the graph's own builder, for sources
      *                that add inputs or ops of their own (the perturbed weights do)
      */
-    public Forward(LlamaConfig config, java.util.function.Function<GraphBuilder, WeightSource> weights,
+    public Forward(ModelConfig config, java.util.function.Function<GraphBuilder, WeightSource> weights,
                    Backend backend, ForwardShape shape) {
         this.config = config;
         this.shape = shape;
         this.backend = backend;
-        this.builder = new GraphBuilder(LlamaGraph.tensorBudget(config.nLayer()), 32 + 64 * config.nLayer() + 64);
-        this.inputs = LlamaGraph.inputs(builder, shape);
-        this.logits = LlamaGraph.build(builder, config, weights.apply(builder), shape, inputs);
+        // tensors and nodes per layer: Gemma's sandwich block with soft-caps is the largest, about 70
+        this.builder = new GraphBuilder(64 + 128 * config.nLayer(), 64 + 96 * config.nLayer());
+        this.inputs = GraphInputs.create(builder, shape, config.hasSwa());
+        this.logits = Architecture.of(config.arch()).build(new Blocks(builder, config, weights.apply(builder), shape, inputs));
         this.graph = builder.graph(logits);
         this.compute = new ComputeBuffer(backend.bufferType());
         compute.reserve(graph);
@@ -49,6 +52,7 @@ public final class Forward implements AutoCloseable {
         tokenBuf = arena.allocate(4L * n, 64);
         posBuf = arena.allocate(4L * n, 64);
         maskBuf = arena.allocate(4L * shape.length() * shape.length() * shape.sequences(), 64);
+        maskSwaBuf = inputs.maskSwa() != null ? arena.allocate(maskBuf.byteSize(), 64) : null;
         outBuf = arena.allocate(4L * shape.outputs(), 64);
         logitsBuf = arena.allocate(4L * shape.outputs() * config.nVocab(), 64);
     }
@@ -59,7 +63,8 @@ public final class Forward implements AutoCloseable {
 
     /** Bytes of the Java-side buffers: tokens, positions, mask, output ids and logits. */
     public long hostBytes() {
-        return tokenBuf.byteSize() + posBuf.byteSize() + maskBuf.byteSize() + outBuf.byteSize() + logitsBuf.byteSize();
+        return tokenBuf.byteSize() + posBuf.byteSize() + maskBuf.byteSize() + (maskSwaBuf != null ? maskSwaBuf.byteSize() : 0)
+                + outBuf.byteSize() + logitsBuf.byteSize();
     }
 
     /** Bytes of the compute buffer (activations, inputs, scratch). */
@@ -113,13 +118,20 @@ public final class Forward implements AutoCloseable {
             }
             // mask[s][q][k]: 0 where query q may see key k (k <= q, k inside the sequence), else -inf.
             // A padded query sees key 0 only, so its softmax stays finite; its output is never read.
-            int len = seq.length;
+            // The sliding layers' mask also hides keys a window or more behind the query (llama.cpp's
+            // is_masked_swa: p1 - p0 >= n_swa); there a padded query sees only itself.
+            int len = seq.length, window = config.slidingWindow();
             long base = (long) s * T * T;
             for (int q = 0; q < T; q++) {
                 for (int k = 0; k < T; k++) {
                     boolean visible = k <= q && (k < len || k == 0);
                     maskBuf.setAtIndex(ValueLayout.JAVA_FLOAT, base + (long) q * T + k,
                             visible ? 0f : Float.NEGATIVE_INFINITY);
+                    if (maskSwaBuf != null) {
+                        boolean inWindow = q < len ? visible && q - k < window : k == q;
+                        maskSwaBuf.setAtIndex(ValueLayout.JAVA_FLOAT, base + (long) q * T + k,
+                                inWindow ? 0f : Float.NEGATIVE_INFINITY);
+                    }
                 }
             }
         }
@@ -131,6 +143,7 @@ public final class Forward implements AutoCloseable {
         inputs.tokens().set(tokenBuf, 0);
         inputs.positions().set(posBuf, 0);
         inputs.mask().set(maskBuf, 0);
+        if (maskSwaBuf != null) inputs.maskSwa().set(maskSwaBuf, 0);
         inputs.outIds().set(outBuf, 0);
     }
 

@@ -1,7 +1,7 @@
 package dev.smezo.forward;
 
 import dev.smezo.ggml.CpuBackend;
-import dev.smezo.model.LlamaConfig;
+import dev.smezo.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +24,7 @@ public final class TextScorer {
 
     private TextScorer() {}
 
-    public static Score score(LlamaConfig config, WeightSource weights, CpuBackend backend, int[] tokens,
+    public static Score score(ModelConfig config, WeightSource weights, CpuBackend backend, int[] tokens,
                               int window, int sequencesPerBatch) {
         if (tokens.length < 2) throw new IllegalArgumentException("need at least 2 tokens to score, got " + tokens.length);
         if (window < 2) throw new IllegalArgumentException("window must be >= 2");

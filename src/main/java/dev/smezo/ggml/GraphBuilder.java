@@ -98,6 +98,25 @@ public final class GraphBuilder implements AutoCloseable {
         return new Tensor(ggml_swiglu_split(ctx, a.address(), b.address()));
     }
 
+    /** silu(first half of a's rows) * second half, fused (Phi-3's gate+up in one matrix). */
+    public Tensor swiglu(Tensor a) {
+        return new Tensor(ggml_swiglu(ctx, a.address()));
+    }
+
+    /** gelu(a) * b (tanh approximation), fused, as llama.cpp's GeGLU FFN does it. */
+    public Tensor gegluSplit(Tensor a, Tensor b) {
+        return new Tensor(ggml_geglu_split(ctx, a.address(), b.address()));
+    }
+
+    public Tensor tanh(Tensor a) {
+        return new Tensor(ggml_tanh(ctx, a.address()));
+    }
+
+    /** A view of a: ne0 x ne1 x ne2 elements with row stride nb1, plane stride nb2, from byte offset. */
+    public Tensor view(Tensor a, long ne0, long ne1, long ne2, long nb1, long nb2, long offset) {
+        return new Tensor(ggml_view_3d(ctx, a.address(), ne0, ne1, ne2, nb1, nb2, offset));
+    }
+
     public Tensor cont(Tensor a) {
         return new Tensor(ggml_cont(ctx, a.address()));
     }

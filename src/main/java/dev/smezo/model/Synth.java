@@ -12,19 +12,66 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Random-weight llama models of a given {@link ModelShape}: the metadata and tensor list of a GGUF
- * that llama.cpp loads (with a synthetic SentencePiece-style vocabulary), and seeded weight values.
+ * Random-weight models of a given {@link ModelShape} and {@link Flavor} (a supported family as its
+ * files come): the metadata and tensor list of a GGUF that llama.cpp loads (a synthetic
+ * SentencePiece-style vocabulary, or a byte-level BPE one as Llama 3 and Qwen ship), and seeded values.
  *
  * <p>Values: matrices ~ N(0, 1/fan_in) so activations stay O(1) through the layers (random logits
- * are then informative enough to compare forwards), the token embedding ~ N(0, 1), norms 1 + 0.1 N(0,1).
- * Each tensor's values depend only on (seed, tensor name, element index), in 1 Mi-element chunks
- * generated in parallel.
+ * are then informative enough to compare forwards), the untied token embedding ~ N(0, 1), norms
+ * 1 + 0.1 N(0,1), biases 0.5 N(0,1), RoPE factors in [1, 4). Each tensor's values depend only on
+ * (seed, tensor name, element index), in 1 Mi-element chunks generated in parallel.
  */
 public final class Synth {
     private static final int CHUNK = 1 << 20;
     /** One chunk's values per worker thread, reused: a 61 GiB model would otherwise leave 4 MiB of garbage a chunk. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
+    /**
+     * A family as its files come. Each sets what tests should exercise: Qwen3 a head size that is not
+     * n_embd / n_head, Gemma a window shorter than the test sequences and soft-caps low enough to bend
+     * random logits, Phi-3 fused tensors and LongRoPE factors with a context past the original one.
+     */
+    public enum Flavor {
+        LLAMA("llama", Arch.LLAMA, "LLaMA 1/2, Mistral: SentencePiece vocabulary"),
+        LLAMA3("llama3", Arch.LLAMA, "Llama 3.1: BPE vocabulary (llama-bpe), rope_freqs factors, rope base 500000"),
+        SMOLLM2("smollm2", Arch.LLAMA, "SmolLM2: BPE vocabulary (smollm pre-tokenizer), no BOS"),
+        NEMO("nemo", Arch.LLAMA, "Mistral-Nemo: head size 2 x n_embd/n_head, from attention.key_length"),
+        QWEN2("qwen2", Arch.QWEN2, "Qwen2.5: BPE vocabulary (qwen2, no BOS), Q/K/V biases"),
+        QWEN3("qwen3", Arch.QWEN3, "Qwen3: BPE vocabulary, head size 2 x n_embd/n_head, Q/K norms"),
+        GEMMA2("gemma2", Arch.GEMMA2, "Gemma 2: window 16 on even layers, soft-caps 5 (attention) and 4 (final), tied"),
+        GEMMA3("gemma3", Arch.GEMMA3, "Gemma 3: window 16 on even layers, local rope base 10000, global 1e6 x8 linear, Q/K norms"),
+        PHI3("phi3", Arch.PHI3, "Phi-3: fused attn_qkv and gate+up, LongRoPE factors (context 1024, original 256)");
+
+        public final String cliName;
+        public final Arch arch;
+        public final String description;
+
+        Flavor(String cliName, Arch arch, String description) {
+            this.cliName = cliName;
+            this.arch = arch;
+            this.description = description;
+        }
+
+        public static Flavor named(String name) {
+            for (Flavor f : values()) if (f.cliName.equalsIgnoreCase(name)) return f;
+            throw new IllegalArgumentException("unknown --arch '" + name + "' (" + String.join(", ",
+                    java.util.Arrays.stream(values()).map(f -> f.cliName).toList()) + ")");
+        }
+
+        boolean bpe() {
+            return this == LLAMA3 || this == SMOLLM2 || this == QWEN2 || this == QWEN3;
+        }
+    }
+
+    /** The window of the synthetic Gemmas: shorter than the sequences tests run. */
+    public static final int GEMMA_WINDOW = 16;
+    /**
+     * Phi-3's original context; the synthetic file's context is 4 times as long, so long factors apply
+     * at llama.cpp's default context and short ones at 256 (llama.cpp pads contexts to 256).
+     */
+    public static final int PHI3_ORIGINAL_CONTEXT = 256;
+
+    private final Flavor flavor;
     private final ModelShape shape;
     private final GgmlType type;
     private final boolean tied;
@@ -34,6 +81,10 @@ public final class Synth {
     static final int MAX_VOCAB = 1 << 22;
 
     public Synth(ModelShape shape, GgmlType type, boolean tied, long seed) {
+        this(Flavor.LLAMA, shape, type, tied, seed);
+    }
+
+    public Synth(Flavor flavor, ModelShape shape, GgmlType type, boolean tied, long seed) {
         if (!(type.isFloat() || type == GgmlType.Q8_0 || type == GgmlType.Q4_0)) {
             throw new IllegalArgumentException("synth writes f32, f16, bf16, q8_0 or q4_0, not " + type);
         }
@@ -51,6 +102,11 @@ public final class Synth {
             throw new IllegalArgumentException("layers must be 1 to " + MAX_LAYERS + ": " + shape.nLayer());
         }
         if (shape.nVocab() > MAX_VOCAB) throw new IllegalArgumentException("vocabulary must be <= " + MAX_VOCAB + ": " + shape.nVocab());
+        if (flavor.bpe() && shape.nVocab() < BpeVocabulary.MIN_VOCAB) {
+            throw new IllegalArgumentException("a BPE vocabulary must be >= " + BpeVocabulary.MIN_VOCAB + " tokens");
+        }
+        if (flavor == Flavor.GEMMA2 && !tied) throw new IllegalArgumentException("gemma2 always ties its output (use --tied)");
+        this.flavor = flavor;
         this.shape = shape;
         this.type = type;
         this.tied = tied;
@@ -65,61 +121,121 @@ public final class Synth {
         return type;
     }
 
-    /** The hyperparameters that {@link LlamaConfig#from} reads back from this model's metadata. */
-    public LlamaConfig config() {
-        return new LlamaConfig(shape.nVocab(), shape.nEmbd(), shape.nLayer(), shape.nHead(), shape.nHeadKv(), shape.nFf(),
-                shape.headDim(), shape.nCtx(), shape.rmsEps(), shape.ropeBase(), 1f);
+    public Flavor flavor() {
+        return flavor;
     }
 
-    /** A short name, e.g. {@code synth:llama-30b:60l:f16}. */
+    /** The hyperparameters that {@link ModelConfig#from} reads back from this model's metadata. */
+    public ModelConfig config() {
+        return ModelConfig.from(describe(), metadata(), shape.nVocab());
+    }
+
+    /** A short name, e.g. {@code synth:llama-30b:60l:f16}, {@code synth:qwen3:tiny:2l:f32}. */
     public String describe() {
-        return "synth:" + shape.name() + ":" + shape.nLayer() + "l:" + type.ggmlName() + (tied ? ":tied" : "");
+        return "synth:" + (flavor == Flavor.LLAMA ? "" : flavor.cliName + ":") + shape.name() + ":" + shape.nLayer() + "l:"
+                + type.ggmlName() + (tied ? ":tied" : "");
     }
 
-    /** Tensors in llama.cpp's order; vectors are F32, matrices of the chosen type. */
+    /** Parameters (elements of every tensor). */
+    public long parameters() {
+        long n = 0;
+        for (Weights.TensorSpec t : tensors()) {
+            long e = 1;
+            for (long d : t.ne()) e *= d;
+            n += e;
+        }
+        return n;
+    }
+
+    /** Tensors in llama.cpp's order (the family's layout); vectors are F32, matrices of the chosen type. */
     public List<Weights.TensorSpec> tensors() {
-        long e = shape.nEmbd(), v = shape.nVocab(), ff = shape.nFf(), q = e;
-        long kv = (long) shape.nHeadKv() * shape.headDim();
+        TensorLayout layout = dev.smezo.arch.Architecture.of(flavor.arch).layout(config(), this::wants);
         List<Weights.TensorSpec> t = new ArrayList<>();
-        t.add(new Weights.TensorSpec(LlamaTensors.TOKEN_EMBD, type, e, v));
-        t.add(new Weights.TensorSpec(LlamaTensors.OUTPUT_NORM, GgmlType.F32, e));
-        if (!tied) t.add(new Weights.TensorSpec(LlamaTensors.OUTPUT, type, e, v));
-        for (int i = 0; i < shape.nLayer(); i++) {
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "attn_norm"), GgmlType.F32, e));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "attn_q"), type, e, q));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "attn_k"), type, e, kv));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "attn_v"), type, e, kv));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "attn_output"), type, q, e));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "ffn_norm"), GgmlType.F32, e));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "ffn_gate"), type, e, ff));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "ffn_down"), type, ff, e));
-            t.add(new Weights.TensorSpec(LlamaTensors.blk(i, "ffn_up"), type, e, ff));
+        for (TensorLayout.Spec s : layout.specs()) {
+            if (s.required() || wants(s.name())) t.add(new Weights.TensorSpec(s.name(), s.vector() ? GgmlType.F32 : type, s.ne()));
         }
         return t;
     }
 
+    /** Which optional tensors this flavour's files carry. */
+    private boolean wants(String name) {
+        if (name.equals(TensorNames.OUTPUT)) return !tied;
+        return switch (flavor) {
+            case LLAMA3 -> name.equals(TensorNames.ROPE_FREQS);
+            case QWEN2 -> name.matches("blk\\.\\d+\\.attn_[qkv]\\.bias");
+            case PHI3 -> name.equals(TensorNames.ROPE_FACTORS_LONG) || name.equals(TensorNames.ROPE_FACTORS_SHORT)
+                    || name.endsWith(".attn_qkv.weight");
+            default -> false;
+        };
+    }
+
     /** GGUF metadata: hyperparameters and a synthetic vocabulary that libllama accepts. */
     public Map<String, GgufValue> metadata() {
+        String a = flavor.arch.ggmlName(), p = a + ".";
+        int headDim = flavor == Flavor.QWEN3 || flavor == Flavor.NEMO ? 2 * shape.headDim() : shape.headDim();
         Map<String, GgufValue> m = new LinkedHashMap<>();
-        m.put("general.architecture", GgufValue.ofString("llama"));
-        m.put("general.name", GgufValue.ofString("smezo-synth-" + shape.name() + "-" + shape.nLayer() + "l"));
-        m.put("llama.context_length", GgufValue.ofU32(shape.nCtx()));
-        m.put("llama.embedding_length", GgufValue.ofU32(shape.nEmbd()));
-        m.put("llama.block_count", GgufValue.ofU32(shape.nLayer()));
-        m.put("llama.feed_forward_length", GgufValue.ofU32(shape.nFf()));
-        m.put("llama.attention.head_count", GgufValue.ofU32(shape.nHead()));
-        m.put("llama.attention.head_count_kv", GgufValue.ofU32(shape.nHeadKv()));
-        m.put("llama.attention.layer_norm_rms_epsilon", GgufValue.ofF32(shape.rmsEps()));
-        m.put("llama.rope.freq_base", GgufValue.ofF32(shape.ropeBase()));
-        m.put("llama.rope.dimension_count", GgufValue.ofU32(shape.headDim()));
-        m.put("llama.vocab_size", GgufValue.ofU32(shape.nVocab()));
+        m.put("general.architecture", GgufValue.ofString(a));
+        m.put("general.name", GgufValue.ofString("smezo-synth-" + (flavor == Flavor.LLAMA ? "" : flavor.cliName + "-")
+                + shape.name() + "-" + shape.nLayer() + "l"));
+        int nCtx = flavor == Flavor.PHI3 ? 4 * PHI3_ORIGINAL_CONTEXT : shape.nCtx();
+        m.put(p + "context_length", GgufValue.ofU32(nCtx));
+        m.put(p + "embedding_length", GgufValue.ofU32(shape.nEmbd()));
+        m.put(p + "block_count", GgufValue.ofU32(shape.nLayer()));
+        m.put(p + "feed_forward_length", GgufValue.ofU32(shape.nFf()));
+        m.put(p + "attention.head_count", GgufValue.ofU32(shape.nHead()));
+        m.put(p + "attention.head_count_kv", GgufValue.ofU32(shape.nHeadKv()));
+        m.put(p + "attention.layer_norm_rms_epsilon", GgufValue.ofF32(shape.rmsEps()));
+        m.put(p + "rope.freq_base", GgufValue.ofF32(flavor == Flavor.LLAMA3 ? 500000f : flavor == Flavor.GEMMA3 ? 1e6f
+                : shape.ropeBase()));
+        m.put(p + "rope.dimension_count", GgufValue.ofU32(headDim));
+        if (headDim != shape.headDim() || flavor.arch == Arch.GEMMA2 || flavor.arch == Arch.GEMMA3) {
+            m.put(p + "attention.key_length", GgufValue.ofU32(headDim));
+            m.put(p + "attention.value_length", GgufValue.ofU32(headDim));
+        }
+        switch (flavor) {
+            case GEMMA2 -> {
+                m.put(p + "attention.sliding_window", GgufValue.ofU32(GEMMA_WINDOW));
+                m.put(p + "rope.freq_base_swa", GgufValue.ofF32(5000f));
+                m.put(p + "attn_logit_softcapping", GgufValue.ofF32(5f));
+                m.put(p + "final_logit_softcapping", GgufValue.ofF32(4f));
+            }
+            case GEMMA3 -> {
+                m.put(p + "attention.sliding_window", GgufValue.ofU32(GEMMA_WINDOW));
+                m.put(p + "attention.sliding_window_pattern", GgufValue.ofU32(2));   // so 2 layers hold a global one
+                m.put(p + "rope.freq_base_swa", GgufValue.ofF32(10000f));
+                m.put(p + "rope.scaling.type", GgufValue.ofString("linear"));
+                m.put(p + "rope.scaling.factor", GgufValue.ofF32(8f));
+                m.put(p + "final_logit_softcapping", GgufValue.ofF32(4f));
+            }
+            case PHI3 -> {
+                m.put(p + "rope.scaling.original_context_length", GgufValue.ofU32(PHI3_ORIGINAL_CONTEXT));
+                m.put(p + "rope.scaling.attn_factor", GgufValue.ofF32(
+                        (float) Math.sqrt(1 + Math.log((double) nCtx / PHI3_ORIGINAL_CONTEXT) / Math.log(PHI3_ORIGINAL_CONTEXT))));
+            }
+            default -> { }
+        }
+        m.put(p + "vocab_size", GgufValue.ofU32(shape.nVocab()));
         m.put("smezo.synth.seed", GgufValue.ofU64(seed));
-        List<String> tokens = vocabulary(shape.nVocab());
+        if (flavor.bpe()) {
+            String pre = switch (flavor) {
+                case LLAMA3 -> "llama-bpe";
+                case SMOLLM2 -> "smollm";
+                default -> "qwen2";
+            };
+            m.putAll(BpeVocabulary.metadata(shape.nVocab(), pre, flavor == Flavor.LLAMA3));
+            return m;
+        }
+        List<String> tokens = new ArrayList<>(vocabulary(shape.nVocab()));
         float[] scores = new float[tokens.size()];
         int[] types = new int[tokens.size()];
         for (int i = 0; i < tokens.size(); i++) {
             scores[i] = -i;
             types[i] = i == 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1;  // UNKNOWN, CONTROL, BYTE, NORMAL
+        }
+        if (flavor == Flavor.PHI3) {
+            // libllama sets attributes on Phi-3's <|endoftext|> by name (for a general.name with "phi3")
+            tokens.set(tokens.size() - 1, "<|endoftext|>");
+            types[tokens.size() - 1] = 3;
         }
         m.put("tokenizer.ggml.model", GgufValue.ofString("llama"));
         m.put("tokenizer.ggml.tokens", GgufValue.ofStringArray(tokens));
@@ -161,9 +277,11 @@ public final class Synth {
     public void fill(Weights.TensorSpec spec, MemorySegment dst) {
         long n = 1;
         for (long d : spec.ne()) n *= d;
-        double std = spec.ne().length == 1 ? 0.1
-                : spec.name().equals(LlamaTensors.TOKEN_EMBD) && !tied ? 1.0 : 1.0 / Math.sqrt(spec.ne()[0]);
-        double mean = spec.ne().length == 1 ? 1.0 : 0.0;
+        boolean vector = spec.ne().length == 1, bias = spec.name().endsWith(".bias");
+        boolean constant = TensorNames.isConstant(spec.name());
+        double std = constant ? 0 : bias ? 0.5 : vector ? 0.1
+                : spec.name().equals(TensorNames.TOKEN_EMBD) && !tied ? 1.0 : 1.0 / Math.sqrt(spec.ne()[0]);
+        double mean = vector && !bias ? 1.0 : 0.0;
         long tensorSeed = mix(seed ^ spec.name().hashCode() * 0x9E3779B97F4A7C15L);
         long chunks = (n + CHUNK - 1) / CHUNK;
         // CHUNK is a multiple of every block size, so chunks start on quantization blocks.
@@ -173,7 +291,7 @@ public final class Synth {
             int len = (int) Math.min(CHUNK, total - start);
             float[] vals = SCRATCH.get();
             SplittableRandom r = new SplittableRandom(mix(tensorSeed + c));
-            for (int i = 0; i < len; i++) vals[i] = (float) (mean + std * fastNormal(r));
+            for (int i = 0; i < len; i++) vals[i] = (float) (constant ? 1 + 3 * r.nextDouble() : mean + std * fastNormal(r));
             Encode.write(spec.type(), vals, len, dst, start);
         });
     }

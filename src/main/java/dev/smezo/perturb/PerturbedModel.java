@@ -5,7 +5,7 @@ import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.ggml.Backend;
 import dev.smezo.ggml.WeightTensors;
-import dev.smezo.model.LlamaConfig;
+import dev.smezo.model.ModelConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.Map;
  * the in-place update. Graphs are built once per batch shape and reused for every step.
  */
 public final class PerturbedModel implements AutoCloseable {
-    private final LlamaConfig config;
+    private final ModelConfig config;
     private final WeightTensors weights;
     private final Trainables trainables;
     private final Backend backend;
@@ -24,7 +24,7 @@ public final class PerturbedModel implements AutoCloseable {
 
     private record Graph(Forward forward, PerturbedWeights weights) {}
 
-    public PerturbedModel(LlamaConfig config, WeightTensors weights, Trainables trainables, Backend backend) {
+    public PerturbedModel(ModelConfig config, WeightTensors weights, Trainables trainables, Backend backend) {
         this.config = config;
         this.weights = weights;
         this.trainables = trainables;
@@ -36,7 +36,7 @@ public final class PerturbedModel implements AutoCloseable {
         return trainables;
     }
 
-    public LlamaConfig config() {
+    public ModelConfig config() {
         return config;
     }
 

@@ -1,5 +1,6 @@
 package dev.smezo.perturb;
 
+import dev.smezo.model.TensorNames;
 import dev.smezo.model.Weights;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,13 +17,16 @@ import java.util.regex.Pattern;
  * paper does; {@link #refreshThresholds} recomputes them on request.
  */
 public final class Trainables {
-    /** Which tensors train: every matrix by default, norms on request, and name filters. */
+    /**
+     * Which tensors train: every matrix by default, the vectors (norm weights and biases) on request,
+     * and name filters. Constants (RoPE factors) never train.
+     */
     public record Selection(boolean norms, Pattern include, Pattern exclude) {
         public static final Selection MATRICES = new Selection(false, null, null);
 
         public boolean accepts(Weights.Entry e) {
+            if (TensorNames.isConstant(e.name())) return false;
             if (e.dims() == 1 && !norms) return false;
-            if (e.dims() == 1 && !(e.name().endsWith("norm.weight"))) return false; // biases stay frozen
             if (include != null && !include.matcher(e.name()).find()) return false;
             return exclude == null || !exclude.matcher(e.name()).find();
         }

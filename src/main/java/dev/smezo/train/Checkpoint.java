@@ -3,7 +3,7 @@ package dev.smezo.train;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.GgufValue;
 import dev.smezo.gguf.GgufWriter;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.model.Weights;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +30,7 @@ public final class Checkpoint {
      * @throws Trainer.DivergedException when a float tensor holds an infinity or a NaN (an update
      *         overflowed, or the base had them): such a file is not written
      */
-    public static void write(Path out, LlamaModel model, Map<String, GgufValue> smezoKeys) throws IOException {
+    public static void write(Path out, Model model, Map<String, GgufValue> smezoKeys) throws IOException {
         GgufWriter w = new GgufWriter();
         Map<String, GgufValue> meta = new LinkedHashMap<>(model.metadata());
         meta.putAll(smezoKeys);

@@ -4,7 +4,7 @@ import dev.smezo.forward.BackendWeights;
 import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.ggml.CpuBackend;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -21,7 +21,7 @@ import java.util.Locale;
  * {@link Footprint#RUNTIME_GROWTH_BYTES}).
  *
  * @param fileBytes    the GGUF file (header and weights), all of it resident during training; 0 for a
- *                     model built in memory ({@link LlamaModel#synthesize}), whose weights are resident instead
+ *                     model built in memory ({@link Model#synthesize}), whose weights are resident instead
  * @param weightsBytes the tensors alone
  * @param computeBytes the compute buffer of the training graph (of the plain forward for method none)
  * @param hostBytes    tokens, positions, mask, output ids and logits kept on the Java side
@@ -79,8 +79,8 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         return fileBytes == 0;
     }
 
-    /** {@link #of(LlamaModel, long, ForwardShape, Method, Trainables.Selection, long)} for the default selection, the matrices. */
-    public static MemoryPlan of(LlamaModel model, long fileBytes, ForwardShape shape, Method method, long runtimeBaseline) {
+    /** {@link #of(Model, long, ForwardShape, Method, Trainables.Selection, long)} for the default selection, the matrices. */
+    public static MemoryPlan of(Model model, long fileBytes, ForwardShape shape, Method method, long runtimeBaseline) {
         return of(model, fileBytes, shape, method, Trainables.Selection.MATRICES, runtimeBaseline);
     }
 
@@ -91,7 +91,7 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
      *
      * @param runtimeBaseline the process's footprint before the model was loaded ({@link Footprint#baseline()})
      */
-    public static MemoryPlan of(LlamaModel model, long fileBytes, ForwardShape shape, Method method,
+    public static MemoryPlan of(Model model, long fileBytes, ForwardShape shape, Method method,
                                 Trainables.Selection selection, long runtimeBaseline) {
         boolean trains = method != null
                 && model.weights().entries().stream().anyMatch(e -> selection.accepts(e) && e.type().isFloat());

@@ -2,7 +2,7 @@ package dev.smezo.train;
 
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.ggml.CpuBackend;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.model.Weights;
 import dev.smezo.perturb.UpdateGraph;
 import dev.smezo.perturb.Trainables;
@@ -56,7 +56,7 @@ public final class Replay {
         }
         TrainConfig config = log.config();
         try (Arena arena = Arena.ofShared();
-             LlamaModel model = LlamaModel.open(base);
+             Model model = Model.open(base);
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights weights = new BackendWeights(model.weights())) {
             log.requireBase(model.weights(), base, trajectory);

@@ -3,7 +3,7 @@ package dev.smezo.train;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
 import dev.smezo.task.Splits;
@@ -99,7 +99,7 @@ public final class Trainer {
                     + " training examples: every step would repeat them (lower --batch or raise --n-train)");
         }
         try (Arena arena = Arena.ofShared();
-             LlamaModel model = LlamaModel.open(base);
+             Model model = Model.open(base);
              Tokenizer tok = Tokenizer.load(base, model.metadata())) {
             List<EncodedExample> train = EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength());
             List<EncodedExample> dev = EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength());
@@ -143,7 +143,7 @@ public final class Trainer {
     /** The loop and its state. */
     private final class Run {
         final Task task;
-        final LlamaModel model;
+        final Model model;
         final Trainables trainables;
         final Placement placement;
         final PerturbedModel pm;
@@ -160,7 +160,7 @@ public final class Trainer {
         int consecutiveSkips;
         final List<Map<String, Object>> history = new ArrayList<>();
 
-        Run(Task task, LlamaModel model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
+        Run(Task task, Model model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
             Estimator est, ZoConfig zc, ForwardShape shape, MemoryPlan plan, List<EncodedExample> train,
             List<EncodedExample> dev, List<EncodedExample> test) {
             this.task = task;

@@ -9,7 +9,7 @@ import dev.smezo.forward.ForwardShape;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.json.Json;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
 import dev.smezo.model.Weights;
@@ -41,7 +41,7 @@ class MemoryPlanTest {
     void predictedComputeBufferIsTheRealTrainingGraphs() throws Exception {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 3);
         ForwardShape shape = new ForwardShape(3, 24, 12);
-        try (LlamaModel m = LlamaModel.open(path)) {
+        try (Model m = Model.open(path)) {
             MemoryPlan plan = MemoryPlan.of(m, Files.size(path), shape, Method.SMEZO, 50L << 20);
             long plain, trained, largest = 0;
             try (Arena arena = Arena.ofShared();
@@ -147,8 +147,8 @@ class MemoryPlanTest {
     void shapeOnlyModelsArePlannedWithoutTheirWeights() throws Exception {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 4);
         ForwardShape shape = new ForwardShape(3, 24, 12);
-        try (LlamaModel file = LlamaModel.open(path);
-             LlamaModel bare = LlamaModel.shapeOnly(new Synth(ModelShape.named("tiny").withLayers(2), GgmlType.F16, false, 4))) {
+        try (Model file = Model.open(path);
+             Model bare = Model.shapeOnly(new Synth(ModelShape.named("tiny").withLayers(2), GgmlType.F16, false, 4))) {
             MemoryPlan a = MemoryPlan.of(file, Files.size(path), shape, Method.SMEZO, 0);
             MemoryPlan b = MemoryPlan.of(bare, 0, shape, Method.SMEZO, 0);
             assertEquals(a.computeBytes(), b.computeBytes());
@@ -157,7 +157,7 @@ class MemoryPlanTest {
         }
         // The LLaMA-7B shape in F16 (13.5 GB) planned at 16 x 128 leaves the resident memory where it was.
         long before = Memory.rss();
-        try (LlamaModel bare = LlamaModel.shapeOnly(new Synth(ModelShape.named("llama-7b"), GgmlType.F16, false, 1))) {
+        try (Model bare = Model.shapeOnly(new Synth(ModelShape.named("llama-7b"), GgmlType.F16, false, 1))) {
             MemoryPlan p = MemoryPlan.of(bare, 0, new ForwardShape(16, 128, 64), Method.SMEZO, 0);
             long grew = Memory.rss() - before;
             System.out.printf("llama-7b f16 shape only: weights %d MiB, compute %d MiB, RSS grew %d MiB%n",

@@ -2,6 +2,8 @@ package dev.smezo.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.smezo.gguf.GgmlType;
+import dev.smezo.model.Synth;
 import dev.smezo.reference.LlamaCppReference;
 import dev.smezo.testing.TestModels;
 import dev.smezo.tokenizer.Tokenizer;
@@ -12,6 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Tag("native")
 class ScoreCommandTest {
@@ -26,13 +30,51 @@ class ScoreCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         double ours = number(r.out(), "mean_log_likelihood");
 
-        // Independent: libllama's logits for the same tokens, log-softmax in double here.
         int[] tokens;
         try (Tokenizer t = Tokenizer.load(model)) {
             tokens = t.encode(TEXT, true);
         }
+        double expected = libllamaMeanLogLikelihood(model, tokens, tokens.length);
+        assertEquals(tokens.length, (int) number(r.out(), "tokens"));
+        assertEquals(expected, ours, 1e-4, "smezo " + ours + " vs libllama " + expected);
+        assertTrue(expected < -0.01 && expected > -5, "a plausible TinyStories likelihood: " + expected);
+    }
+
+    /**
+     * Llama 3 style (llama, BPE llama-bpe vocabulary, rope_freqs) and Qwen style (BPE qwen2, no BOS)
+     * files: tokenized by libllama with their merges, scored as libllama scores them.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Synth.Flavor.class, names = {"LLAMA3", "QWEN2"})
+    void bpeFileTokenizesAndScoresAsLibllama(Synth.Flavor flavor, @TempDir Path dir) throws Exception {
+        Path model = TestModels.synth(dir, flavor, "tiny", 2, GgmlType.F32, false, 3);
+        String text = "the cat sat on the mat and the dog ran to the park";
+        CliRunner.Result r = CliRunner.run("score", model.toString(), "--text", text, "--json", "-t", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        int[] tokens;
+        boolean bos;
+        try (Tokenizer t = Tokenizer.load(model)) {
+            tokens = t.encode(text, true);
+            bos = t.addsBos();
+            assertEquals(text, t.decode(bos ? java.util.Arrays.copyOfRange(tokens, 1, tokens.length) : tokens));
+        }
+        assertEquals(flavor == Synth.Flavor.LLAMA3, bos, "llama-bpe adds BOS, qwen2 does not");
+        assertTrue(tokens.length < text.length() / 2, "BPE merges apply: " + tokens.length + " tokens for "
+                + text.length() + " bytes");
+        assertEquals(tokens.length, (int) number(r.out(), "tokens"));
+        int ctx;
+        try (dev.smezo.model.Model m = dev.smezo.model.Model.open(model)) {
+            ctx = m.config().nCtxTrain();
+        }
+        double expected = libllamaMeanLogLikelihood(model, tokens, ctx);
+        double ours = number(r.out(), "mean_log_likelihood");
+        assertEquals(expected, ours, 1e-4, "smezo " + ours + " vs libllama " + expected);
+    }
+
+    /** Independent: libllama's logits for the tokens, log-softmax in double here, mean over the predicted tokens. */
+    static double libllamaMeanLogLikelihood(Path model, int[] tokens, int ctx) {
         double sum = 0;
-        try (LlamaCppReference ref = new LlamaCppReference(model, tokens.length, 1, 2)) {
+        try (LlamaCppReference ref = new LlamaCppReference(model, ctx, 1, 2)) {
             float[] logits = ref.logits(tokens);
             int nv = ref.vocabSize();
             for (int p = 0; p + 1 < tokens.length; p++) {
@@ -42,10 +84,7 @@ class ScoreCommandTest {
                 sum += logits[p * nv + tokens[p + 1]] - max - Math.log(z);
             }
         }
-        double expected = sum / (tokens.length - 1);
-        assertEquals(tokens.length, (int) number(r.out(), "tokens"));
-        assertEquals(expected, ours, 1e-4, "smezo " + ours + " vs libllama " + expected);
-        assertTrue(expected < -0.01 && expected > -5, "a plausible TinyStories likelihood: " + expected);
+        return sum / (tokens.length - 1);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.model.Weights;
 import dev.smezo.testing.TestModels;
 import java.lang.foreign.ValueLayout;
@@ -22,7 +22,7 @@ class BackendWeightsTest {
     void tensorsPointIntoJavaMemoryAndSeeItsWrites(@TempDir Path dir) throws Exception {
         Path path = TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 61);
         byte[] before = Files.readAllBytes(path);
-        try (LlamaModel m = LlamaModel.open(path);
+        try (Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(1);
              BackendWeights w = new BackendWeights(m.weights())) {
             for (Weights.Entry e : m.weights().entries()) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.reference.LlamaCppReference;
 import dev.smezo.testing.TestModels;
 import dev.smezo.tokenizer.Tokenizer;
@@ -67,7 +67,7 @@ class ForwardVsLlamaCppTest {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 11);
         Random r = new Random(5);
         int[][] seqs = {r.ints(17, 3, 512).toArray(), r.ints(5, 3, 512).toArray(), r.ints(29, 3, 512).toArray()};
-        try (LlamaModel m = LlamaModel.open(path);
+        try (Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights w = new BackendWeights(m.weights())) {
             int nv = m.config().nVocab();
@@ -99,7 +99,7 @@ class ForwardVsLlamaCppTest {
         try (LlamaCppReference llama = new LlamaCppReference(path, 64, 2, 2)) {
             ref = llama.logits(seqs);
         }
-        try (LlamaModel m = LlamaModel.open(path);
+        try (Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights w = new BackendWeights(m.weights());
              Forward f = new Forward(m.config(), w.plain(), backend, new ForwardShape(2, 24, 32))) {
@@ -120,7 +120,7 @@ class ForwardVsLlamaCppTest {
         try (LlamaCppReference llama = new LlamaCppReference(path, tokens.length, 1, threads)) {
             ref = llama.logits(tokens);
         }
-        try (LlamaModel m = LlamaModel.open(path);
+        try (Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights w = new BackendWeights(m.weights());
              Forward f = new Forward(m.config(), w.plain(), backend, Batch.allPositions(tokens).shape())) {

@@ -23,7 +23,7 @@ class LlamaModelErrorsTest {
 
     ModelException open(Path p) {
         return assertThrows(ModelException.class, () -> {
-            try (LlamaModel m = LlamaModel.open(p)) {
+            try (Model m = Model.open(p)) {
                 fail("opened " + m);
             }
         });

@@ -21,8 +21,8 @@ class SynthesizedModelTest {
                 Path file = dir.resolve(type.ggmlName() + tied + ".gguf");
                 synth.write(file, null);
                 long[] progress = {0};
-                try (LlamaModel mem = LlamaModel.synthesize(synth, done -> progress[0] = done);
-                     LlamaModel disk = LlamaModel.open(file)) {
+                try (Model mem = Model.synthesize(synth, done -> progress[0] = done);
+                     Model disk = Model.open(file)) {
                     String what = type + (tied ? " tied" : "");
                     assertEquals(disk.config(), mem.config(), what);
                     assertEquals(tied, mem.tiedOutput(), what);

@@ -8,7 +8,7 @@ import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.model.Weights;
 import dev.smezo.testing.TestModels;
 import java.lang.foreign.Arena;
@@ -50,14 +50,39 @@ class PerturbedGraphTest {
     })
     void perturbedForwardEqualsReferencePerturbedWeights(String type, String method, boolean tied, String exclude,
                                                          int threads) throws Exception {
-        Path path = TestModels.synth(dir, "tiny", 2, typeOf(type), tied, 21);
+        checkPerturbedForward(TestModels.synth(dir, "tiny", 2, typeOf(type), tied, 21), method, exclude, threads);
+    }
+
+    /**
+     * Every family, every trained kind of tensor: matrices, fused QKV and gate+up (Phi-3), Q/K/V
+     * biases (Qwen2), per-head Q/K norms (Qwen3, Gemma 3), sandwich norms (Gemma), the embedding rows.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"LLAMA3, smezo", "QWEN2, smezo", "QWEN3, mezo", "GEMMA2, smezo", "GEMMA3, rmezo", "PHI3, smezo"})
+    void everyFamilysPerturbedForwardEqualsReference(dev.smezo.model.Synth.Flavor flavor, String method) throws Exception {
+        Path path = TestModels.synth(dir, flavor, "tiny", 2, GgmlType.F32, false, 21);
+        java.util.List<String> trained = checkPerturbedForward(path, method, "", 2);
+        String expect = switch (flavor) {
+            case QWEN2 -> "blk.0.attn_q.bias";
+            case QWEN3, GEMMA3 -> "blk.1.attn_k_norm.weight";
+            case GEMMA2 -> "blk.0.post_ffw_norm.weight";
+            case PHI3 -> "blk.1.attn_qkv.weight";
+            default -> "blk.1.ffn_gate.weight";
+        };
+        assertTrue(trained.contains(expect), flavor + " trains " + expect + ": " + trained);
+        assertFalse(trained.stream().anyMatch(n -> n.startsWith("rope_")), "RoPE factors are constants: " + trained);
+    }
+
+    /** Returns the names of the trained tensors. */
+    private static java.util.List<String> checkPerturbedForward(Path path, String method, String exclude, int threads)
+            throws Exception {
         int[][] seqs = {new Random(1).ints(19, 3, 512).toArray(), new Random(2).ints(11, 3, 512).toArray()};
         Batch batch = Batch.allPositions(seqs);
         ForwardShape shape = new ForwardShape(2, 20, 30);
         Pattern ex = exclude.isBlank() ? null : Pattern.compile(exclude);
         try (Arena arena = Arena.ofShared();
-             LlamaModel a = LlamaModel.open(path);
-             LlamaModel b = LlamaModel.open(path);
+             Model a = Model.open(path);
+             Model b = Model.open(path);
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights wa = new BackendWeights(a.weights());
              BackendWeights wb = new BackendWeights(b.weights())) {
@@ -66,8 +91,8 @@ class PerturbedGraphTest {
             float[] viaOp;
             float[] unperturbed;
             try (PerturbedModel pm = new PerturbedModel(a.config(), wa, t, backend)) {
-                viaOp = copy(pm.logits(batch, shape, SEED, EPS), batch.outputs() * 512);
-                unperturbed = copy(pm.logits(batch, shape, SEED, 0f), batch.outputs() * 512);
+                viaOp = copy(pm.logits(batch, shape, SEED, EPS), batch.outputs() * a.config().nVocab());
+                unperturbed = copy(pm.logits(batch, shape, SEED, 0f), batch.outputs() * a.config().nVocab());
             }
             // The reference: perturb b's weights in Java, then a plain forward.
             for (Trainables.Trained tr : t.trained()) {
@@ -84,6 +109,7 @@ class PerturbedGraphTest {
             assertArrayEquals(viaReference, viaOp, "op in the graph vs Java-reference-perturbed weights");
             assertArrayEquals(plainA, unperturbed, "c = 0 must be the plain forward");
             assertFalse(java.util.Arrays.equals(plainA, viaOp), "the perturbation must change the logits");
+            return t.trained().stream().map(tr -> tr.entry().name()).toList();
         }
     }
 
@@ -93,8 +119,8 @@ class PerturbedGraphTest {
         Path path = TestModels.synth(dir, "tiny", 2, typeOf(type), false, 23);
         float c = -3e-4f, b = 1e-5f;
         try (Arena arena = Arena.ofShared();
-             LlamaModel a = LlamaModel.open(path);
-             LlamaModel ref = LlamaModel.open(path);
+             Model a = Model.open(path);
+             Model ref = Model.open(path);
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights wa = new BackendWeights(a.weights())) {
             Trainables t = Trainables.select(a.weights(), new Trainables.Selection(true, null, null),
@@ -124,8 +150,8 @@ class PerturbedGraphTest {
     void stepLeavesTheStoredWeightsUntouchedByForwards() throws Exception {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F32, false, 29);
         try (Arena arena = Arena.ofShared();
-             LlamaModel a = LlamaModel.open(path);
-             LlamaModel orig = LlamaModel.open(path);
+             Model a = Model.open(path);
+             Model orig = Model.open(path);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights wa = new BackendWeights(a.weights());
              PerturbedModel pm = new PerturbedModel(a.config(), wa,
@@ -143,7 +169,7 @@ class PerturbedGraphTest {
         // frees it right after: the compute buffer grows by about one weight, not by all of them.
         Path path = TestModels.synth(dir, "tiny", 6, GgmlType.F32, false, 33);
         try (Arena arena = Arena.ofShared();
-             LlamaModel m = LlamaModel.open(path);
+             Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(1);
              BackendWeights w = new BackendWeights(m.weights())) {
             ForwardShape shape = new ForwardShape(1, 8, 1);

@@ -37,10 +37,17 @@ public final class TestModels {
 
     /** A synthetic model written into {@code dir} (cached by its parameters within the directory). */
     public static Path synth(Path dir, String shape, int layers, GgmlType type, boolean tied, long seed) {
-        Path out = dir.resolve(shape + "-" + layers + "l-" + type.ggmlName() + (tied ? "-tied" : "") + "-" + seed + ".gguf");
+        return synth(dir, Synth.Flavor.LLAMA, shape, layers, type, tied, seed);
+    }
+
+    /** The same for a family (Gemma 2 is always tied, whatever {@code tied} says). */
+    public static Path synth(Path dir, Synth.Flavor flavor, String shape, int layers, GgmlType type, boolean tied, long seed) {
+        boolean tie = tied || flavor == Synth.Flavor.GEMMA2;
+        Path out = dir.resolve((flavor == Synth.Flavor.LLAMA ? "" : flavor.cliName + "-") + shape + "-" + layers + "l-"
+                + type.ggmlName() + (tie ? "-tied" : "") + "-" + seed + ".gguf");
         if (Files.isRegularFile(out)) return out;
         try {
-            new Synth(ModelShape.named(shape).withLayers(layers), type, tied, seed).write(out, null);
+            new Synth(flavor, ModelShape.named(shape).withLayers(layers), type, tie, seed).write(out, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,7 +8,7 @@ import dev.smezo.forward.Forward;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.Gguf;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.Method;
 import dev.smezo.reference.LlamaCppReference;
 import dev.smezo.testing.TestModels;
@@ -56,7 +56,7 @@ class CheckpointInLlamaCppTest {
         try (LlamaCppReference llama = new LlamaCppReference(ckpt, tokens.length, 1, 2)) {
             ref = llama.logits(tokens);
         }
-        try (LlamaModel m = LlamaModel.open(ckpt);
+        try (Model m = Model.open(ckpt);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights w = new BackendWeights(m.weights());
              Forward f = new Forward(m.config(), w.plain(), backend, Batch.allPositions(tokens).shape())) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.NativeKernels;
@@ -44,7 +44,7 @@ class EstimatorOnModelTest {
         int samples = 3000;
         float eps = 1e-3f;
         try (Arena arena = Arena.ofShared();
-             LlamaModel m = LlamaModel.open(path);
+             Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights bw = new BackendWeights(m.weights())) {
             Trainables t = Trainables.select(m.weights(), sel, method, 0.5, 77, 1, arena);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.ggml.CpuBackend;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -36,7 +36,7 @@ class LossGoesDownTest {
         Path path = TestModels.stories260K();
         int steps = 300;
         try (Arena arena = Arena.ofShared();
-             LlamaModel m = LlamaModel.open(path);
+             Model m = Model.open(path);
              Tokenizer tok = Tokenizer.load(path);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights bw = new BackendWeights(m.weights())) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.smezo.forward.BackendWeights;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.GgmlType;
-import dev.smezo.model.LlamaModel;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -44,7 +44,7 @@ class ZeroAllocationTest {
     void thousandStepsLeaveBuffersAndRssFlat(@TempDir Path dir) throws Throwable {
         Path path = TestModels.synth(dir, "tiny", 2, GgmlType.F16, false, 41);
         try (Arena arena = Arena.ofShared();
-             LlamaModel m = LlamaModel.open(path);
+             Model m = Model.open(path);
              CpuBackend backend = new CpuBackend(2);
              BackendWeights bw = new BackendWeights(m.weights());
              PerturbedModel pm = new PerturbedModel(m.config(), bw,

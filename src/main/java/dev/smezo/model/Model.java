@@ -1,5 +1,6 @@
 package dev.smezo.model;
 
+import dev.smezo.arch.Architecture;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.Gguf;
 import dev.smezo.gguf.GgufValue;
@@ -10,35 +11,40 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A llama-architecture model: hyperparameters, the GGUF metadata it came with (kept for
+ * A model of one of the supported families ({@link Arch}): hyperparameters, the GGUF metadata it came with (kept for
  * checkpoints), and its weights in memory that Java owns.
  */
-public final class LlamaModel implements AutoCloseable {
+public final class Model implements AutoCloseable {
     private final String source;
-    private final LlamaConfig config;
+    private final ModelConfig config;
     private final Map<String, GgufValue> metadata;
     private final Weights weights;
     private final Arena arena;
 
-    public LlamaModel(String source, LlamaConfig config, Map<String, GgufValue> metadata, Weights weights, Arena arena) {
+    public Model(String source, ModelConfig config, Map<String, GgufValue> metadata, Weights weights, Arena arena) {
         this.source = source;
         this.config = config;
         this.metadata = metadata;
         this.weights = weights;
         this.arena = arena;
-        LlamaTensors.validate(source, config, weights);
+        try {
+            Architecture.of(config.arch()).layout(config, n -> weights.find(n).isPresent()).validate(source, weights);
+        } catch (ModelException e) {
+            if (e.getMessage().startsWith(source + ": ")) throw e;
+            throw new ModelException(source + ": " + e.getMessage());
+        }
     }
 
     /**
      * Opens a GGUF file: a private copy-on-write mapping, so training writes never reach the file
      * and untouched pages cost no memory beyond the page cache.
      */
-    public static LlamaModel open(Path path) throws IOException {
+    public static Model open(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try {
             Gguf g = Gguf.openPrivate(path, arena);
-            LlamaConfig config = LlamaConfig.from(g);
-            return new LlamaModel(path.toString(), config, g.metadata(), Weights.of(g, arena), arena);
+            ModelConfig config = ModelConfig.from(g);
+            return new Model(path.toString(), config, g.metadata(), Weights.of(g, arena), arena);
         } catch (RuntimeException | IOException e) {
             arena.close();
             throw e;
@@ -50,8 +56,8 @@ public final class LlamaModel implements AutoCloseable {
      * LLaMA-30B on a 64 GiB disk): the same tensors, values, metadata and hyperparameters that
      * {@link Synth#write} puts in a GGUF. {@code progress} hears the bytes filled (may be null).
      */
-    public static LlamaModel synthesize(Synth synth, java.util.function.LongConsumer progress) {
-        LlamaModel m = shapeOnly(synth);
+    public static Model synthesize(Synth synth, java.util.function.LongConsumer progress) {
+        Model m = shapeOnly(synth);
         try {
             // Anonymous memory is already zero and committed only as fill writes it: no zeroing pass.
             synth.fill(m.weights(), progress);
@@ -68,11 +74,11 @@ public final class LlamaModel implements AutoCloseable {
      * one larger than this machine's memory. Its weights must not be read until {@link Synth#fill}
      * has written them (which {@link #synthesize} does).
      */
-    public static LlamaModel shapeOnly(Synth synth) {
+    public static Model shapeOnly(Synth synth) {
         Arena arena = Arena.ofShared();
         try {
             Weights w = Weights.reserve(synth.tensors(), arena);
-            return new LlamaModel(synth.describe(), synth.config(), synth.metadata(), w, arena);
+            return new Model(synth.describe(), synth.config(), synth.metadata(), w, arena);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -83,7 +89,7 @@ public final class LlamaModel implements AutoCloseable {
         return source;
     }
 
-    public LlamaConfig config() {
+    public ModelConfig config() {
         return config;
     }
 
@@ -97,7 +103,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Is {@code output.weight} absent, so the token embedding doubles as the output matrix? */
     public boolean tiedOutput() {
-        return weights.find(LlamaTensors.OUTPUT).isEmpty();
+        return weights.find(TensorNames.OUTPUT).isEmpty();
     }
 
     /** Weight types by parameter count, e.g. {F32=292800}. */
