@@ -157,6 +157,28 @@ public final class Blocks {
         return linear(blk(il, "ffn_down"), g.swiglu(linear(blk(il, "ffn_up"), x)));
     }
 
+    /**
+     * The llama block over every layer, then the LM head: pre-norm RMSNorm, attention scaled by
+     * 1/sqrt(head dim) (with per-head Q/K norms before RoPE when {@code headNorms}), SwiGLU FFN.
+     * <pre>
+     *   x = get_rows(token_embd, tokens)
+     *   per layer:  h = x + wo * attn(rope(wq * norm(x)), rope(wk * norm(x)), wv * norm(x))
+     *               x = h + w_down * (silu(w_gate * norm(h)) * (w_up * norm(h)))
+     *   logits = output * norm(x[out_ids])
+     * </pre>
+     */
+    public Tensor llamaDecoder(boolean headNorms, Tensor ropeFactors) {
+        Tensor x = embed();                                                  // [n_embd, T*B]
+        for (int il = 0; il < c.nLayer(); il++) {
+            Qkv qkv = qkv(il, norm(x, blk(il, "attn_norm")));
+            if (headNorms) qkv = headNorms(il, qkv);
+            Tensor cur = outputRows(il, attention(il, rope(il, qkv, ropeFactors), invSqrt(c.headDim())));
+            Tensor h = g.add(cur, outputRows(il, x));
+            x = g.add(ffn(il, norm(h, blk(il, "ffn_norm")), Act.SILU), h);
+        }
+        return logits(x);
+    }
+
     /** Output norm, the LM head (the token embedding when tied), its bias, and the final soft-cap. */
     public Tensor logits(Tensor x) {
         x = norm(x, OUTPUT_NORM);

@@ -34,7 +34,7 @@ final class Gemma2 implements Architecture {
             t.tensor(blk(i, "post_attention_norm"), true, e);
             if (headNorms) t.tensor(blk(i, "attn_k_norm"), true, c.headDim()).tensor(blk(i, "attn_q_norm"), true, c.headDim());
             t.tensor(blk(i, "ffn_norm"), true, e);
-            t.tensor(blk(i, "ffn_gate"), true, e, ff).tensor(blk(i, "ffn_up"), true, e, ff).tensor(blk(i, "ffn_down"), true, ff, e);
+            t.ffn(i, e, ff);
             t.tensor(blk(i, "post_ffw_norm"), true, e);
         }
         return t;

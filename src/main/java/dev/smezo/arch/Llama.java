@@ -9,13 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * {@code llama} (src/models/llama.cpp): LLaMA 1/2/3, Mistral, SmolLM2, TinyLlama. Pre-norm blocks,
- * RMSNorm, SwiGLU, NORM RoPE with Llama 3.1's rope_freqs factors when present, optional biases.
- * <pre>
- *   x = get_rows(token_embd, tokens)
- *   per layer:  h = x + wo * attn(rope(wq * norm(x)), rope(wk * norm(x)), wv * norm(x))
- *               x = h + w_down * (silu(w_gate * norm(h)) * (w_up * norm(h)))
- *   logits = output * norm(x[out_ids])
- * </pre>
+ * RMSNorm, SwiGLU ({@link Blocks#llamaDecoder}), NORM RoPE with Llama 3.1's rope_freqs factors when
+ * present, optional biases on the attention output and the FFN.
  */
 final class Llama implements Architecture {
     @Override
@@ -34,16 +29,7 @@ final class Llama implements Architecture {
 
     @Override
     public Tensor build(Blocks b) {
-        var c = b.c;
-        Tensor factors = b.ropeFactors();
-        Tensor x = b.embed();                                                // [n_embd, T*B]
-        for (int il = 0; il < c.nLayer(); il++) {
-            Blocks.Qkv qkv = b.rope(il, b.qkv(il, b.norm(x, blk(il, "attn_norm"))), factors);
-            Tensor cur = b.outputRows(il, b.attention(il, qkv, Blocks.invSqrt(c.headDim())));
-            Tensor h = b.g.add(cur, b.outputRows(il, x));
-            x = b.g.add(b.ffn(il, b.norm(h, blk(il, "ffn_norm")), Blocks.Act.SILU), h);
-        }
-        return b.logits(x);
+        return b.llamaDecoder(false, b.ropeFactors());
     }
 
     @Override

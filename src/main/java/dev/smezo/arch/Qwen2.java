@@ -23,23 +23,14 @@ final class Qwen2 implements Architecture {
         TensorLayout t = new TensorLayout(c, present).embeddings(e, c.nVocab(), true).tensor(OUTPUT_BIAS, false, c.nVocab());
         for (int i = 0; i < c.nLayer(); i++) {
             t.tensor(blk(i, "attn_norm"), true, e).qkv(i, e, e, kv).tensor(blk(i, "attn_output"), true, e, e);
-            t.tensor(blk(i, "ffn_norm"), true, e);
-            t.tensor(blk(i, "ffn_gate"), true, e, ff).tensor(blk(i, "ffn_down"), true, ff, e).tensor(blk(i, "ffn_up"), true, e, ff);
+            t.tensor(blk(i, "ffn_norm"), true, e).ffn(i, e, ff);
         }
         return t;
     }
 
     @Override
     public Tensor build(Blocks b) {
-        var c = b.c;
-        Tensor x = b.embed();
-        for (int il = 0; il < c.nLayer(); il++) {
-            Blocks.Qkv qkv = b.rope(il, b.qkv(il, b.norm(x, blk(il, "attn_norm"))), null);
-            Tensor cur = b.outputRows(il, b.attention(il, qkv, Blocks.invSqrt(c.headDim())));
-            Tensor h = b.g.add(cur, b.outputRows(il, x));
-            x = b.g.add(b.ffn(il, b.norm(h, blk(il, "ffn_norm")), Blocks.Act.SILU), h);
-        }
-        return b.logits(x);
+        return b.llamaDecoder(false, null);
     }
 
     @Override

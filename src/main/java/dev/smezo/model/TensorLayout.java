@@ -78,6 +78,12 @@ public final class TensorLayout {
         return withBias(blk(il, "attn_q"), nEmbd, q).withBias(blk(il, "attn_k"), nEmbd, kv).withBias(blk(il, "attn_v"), nEmbd, kv);
     }
 
+    /** ffn_gate, ffn_down and ffn_up, no biases (every family but llama, whose FFN may have them). */
+    public TensorLayout ffn(int il, long nEmbd, long nFf) {
+        return tensor(blk(il, "ffn_gate"), true, nEmbd, nFf).tensor(blk(il, "ffn_down"), true, nFf, nEmbd)
+                .tensor(blk(il, "ffn_up"), true, nEmbd, nFf);
+    }
+
     /** Checks every tensor of {@code w} against the layout, naming the first that differs. */
     public void validate(String source, Weights w) {
         Set<String> known = new HashSet<>();

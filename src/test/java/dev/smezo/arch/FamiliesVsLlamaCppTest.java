@@ -12,7 +12,7 @@ import dev.smezo.model.Model;
 import dev.smezo.model.ModelConfig;
 import dev.smezo.model.Synth;
 import dev.smezo.model.Synth.Flavor;
-import dev.smezo.reference.LlamaCppReference;
+import dev.smezo.testing.LlamaCppComparison;
 import dev.smezo.testing.TestModels;
 import java.nio.file.Path;
 import java.util.Random;
@@ -144,37 +144,9 @@ class FamiliesVsLlamaCppTest {
         return t;
     }
 
-    /** Max |smezo - llama_decode| over every position of the sequences, with libllama at context {@code ctx}. */
-    static double maxDiff(Path path, int[][] seqs, int ctx, java.util.function.UnaryOperator<ModelConfig> config) throws Exception {
-        float[][] ref;
-        try (LlamaCppReference llama = new LlamaCppReference(path, ctx, seqs.length, 2)) {
-            ref = llama.logits(seqs);
-        }
-        int longest = 0, total = 0;
-        for (int[] s : seqs) {
-            longest = Math.max(longest, s.length);
-            total += s.length;
-        }
-        try (Model m = Model.open(path);
-             CpuBackend backend = new CpuBackend(2);
-             BackendWeights w = new BackendWeights(m.weights());
-             Forward f = new Forward(config.apply(m.config()), w.plain(), backend, new ForwardShape(seqs.length, longest, total))) {
-            float[] ours = f.logits(Batch.allPositions(seqs));
-            int nv = m.config().nVocab();
-            double worst = 0, scale = 0;
-            int row = 0;
-            for (int s = 0; s < seqs.length; s++) {
-                for (int i = 0; i < ref[s].length; i++) {
-                    worst = Math.max(worst, Math.abs(ref[s][i] - ours[row * nv + i]));
-                    scale = Math.max(scale, Math.abs(ref[s][i]));
-                }
-                row += seqs[s].length;
-            }
-            assertTrue(scale > 0.1, "logits are degenerate (max |logit| " + scale + ")");
-            System.out.printf("%s: %d sequences, max |logit| %.3f, max |smezo - llama.cpp| %.3g%n",
-                    path.getFileName(), seqs.length, scale, worst);
-            return worst;
-        }
+    static double maxDiff(Path path, int[][] seqs, int ctx, java.util.function.UnaryOperator<ModelConfig> config)
+            throws Exception {
+        return LlamaCppComparison.maxDiff(path, seqs, ctx, config, 2);
     }
 
     /** Max |logits at context a - logits at context b| of smezo's own forward. */

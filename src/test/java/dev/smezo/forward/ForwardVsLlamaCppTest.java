@@ -116,26 +116,7 @@ class ForwardVsLlamaCppTest {
     }
 
     static double maxDiff(Path path, int[] tokens, int threads) throws Exception {
-        float[] ref;
-        try (LlamaCppReference llama = new LlamaCppReference(path, tokens.length, 1, threads)) {
-            ref = llama.logits(tokens);
-        }
-        try (Model m = Model.open(path);
-             CpuBackend backend = new CpuBackend(threads);
-             BackendWeights w = new BackendWeights(m.weights());
-             Forward f = new Forward(m.config(), w.plain(), backend, Batch.allPositions(tokens).shape())) {
-            float[] ours = f.logits(Batch.allPositions(tokens));
-            assertEquals(ref.length, ours.length);
-            double worst = 0, scale = 0;
-            for (int i = 0; i < ref.length; i++) {
-                worst = Math.max(worst, Math.abs(ref[i] - ours[i]));
-                scale = Math.max(scale, Math.abs(ref[i]));
-            }
-            assertTrue(scale > 0.1, "logits are degenerate (max |logit| " + scale + ")");
-            System.out.printf("%s: %d tokens, max |logit| %.3f, max |smezo - llama.cpp| %.3g%n",
-                    path.getFileName(), tokens.length, scale, worst);
-            return worst;
-        }
+        return dev.smezo.testing.LlamaCppComparison.maxDiff(path, new int[][] {tokens}, tokens.length, c -> c, threads);
     }
 
     static GgmlType typeOf(String name) {
