@@ -7,7 +7,7 @@
 #   stories  stories260K from ../shared/models (or $STORIES), F32
 #   7b2      synthetic LLaMA-7B shape, 2 layers, F16 (1.3 GB; deleted afterwards unless KEEP=1)
 #   families one synthetic model per family (smezo synth --arch A: llama3 qwen2 qwen3 gemma2 gemma3
-#            phi3) of the TinyLlama-1.1B shape, 2 layers, vocabulary 4096, F16, at 4 x 128
+#            phi3) of the TinyLlama-1.1B shape, 2 layers, vocabulary 4096, F16, at 1 x 128 and 4 x 128
 # Environment: WORK=/tmp/smezo-speed, THREADS=$(nproc), OUT=benchmarks/results/$(date +%F)-speed.md
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,6 +47,7 @@ for row in "${ROWS[@]}"; do
       for a in llama3 qwen2 qwen3 gemma2 gemma3 phi3; do
         m="$WORK/$a-1.1b-2l-f16.gguf"
         [[ -f "$m" ]] || ./smezo synth --arch "$a" --shape tinyllama-1.1b --layers 2 --vocab 4096 --type f16 -o "$m"
+        run "$a (TinyLlama-1.1B shape, 2 layers, vocab 4096, F16)" "$m" 1 128 5
         run "$a (TinyLlama-1.1B shape, 2 layers, vocab 4096, F16)" "$m" 4 128 5
         [[ "${KEEP:-0}" == 1 ]] || rm -f "$m"
       done ;;
