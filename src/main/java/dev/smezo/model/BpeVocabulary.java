@@ -3,6 +3,7 @@ package dev.smezo.model;
 import dev.smezo.gguf.GgufValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,7 +18,7 @@ import java.util.Objects;
  * vocabulary.
  *
  * <p>Layout, like the real files: the 256 byte symbols in GPT-2's {@code bytes_to_unicode} order
- * (every byte is representable, so no text is ever lost), then merged tokens in merge-rank order,
+ * (every byte is representable, so any text encodes), then merged tokens in merge-rank order,
  * then the control tokens. Merges come from a small BPE training run on common English words (so
  * plain English really tokenizes into multi-character tokens), then whole-character merges for a
  * few accented and CJK characters, then filler merges of letters and digits up to the size asked.
@@ -26,13 +27,14 @@ import java.util.Objects;
  * every token distinct (it asserts {@code id_to_token.size() == token_to_id.size()}); merges as
  * "left right", split at the first space after index 0 (tokens hold no raw space: byte 0x20 is
  * "Ġ"); every merge result a token (else the tokenizer falls back to single bytes of the symbol
- * text); NORMAL (1) type for the byte symbols, since BYTE (6) would make it parse them as
- * {@code <0xXX>}; CONTROL (3) for the specials, so they are special-token cached and detokenize as
- * their text instead of through the byte map (which throws on characters outside it); a newline
- * token, which it looks up at load by tokenizing "\n" (here the byte symbol "Ċ").
+ * text); NORMAL (1) type for the byte symbols, since for BYTE (6) it reads the byte from a
+ * {@code <0xXX>} text; CONTROL (3) for the specials, so they are parsed as specials and hidden from
+ * plain detokenizing (it forces eot-looking ones to CONTROL anyway, with a warning); a newline token,
+ * which it finds at load by tokenizing "\n" (here the byte symbol "Ċ"). With "llama-bpe" it skips
+ * the merges for a pre-token that is itself a token (ignore_merges); with "qwen2" it does not.
  */
 public final class BpeVocabulary {
-    /** 256 byte symbols, 3 control tokens, the whole-character merges and about 80 English merges. */
+    /** 256 byte symbols, 3 control tokens, 56 whole-character merges and so about 70 English merges. */
     public static final int MIN_VOCAB = 384;
     public static final int MAX_VOCAB = Synth.MAX_VOCAB;
 
@@ -96,10 +98,10 @@ public final class BpeVocabulary {
         List<String> specials = qwen ? List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>")
                 : List.of("<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>");
         Builder b = new Builder(nVocab - specials.size());
-        int[] types = new int[nVocab];
         List<String> tokens = new ArrayList<>(b.tokens);
-        for (int i = 0; i < tokens.size(); i++) types[i] = 1;   // NORMAL, byte symbols too
         int first = tokens.size();
+        int[] types = new int[nVocab];
+        Arrays.fill(types, 0, first, 1);   // NORMAL, byte symbols too
         for (String s : specials) {
             types[tokens.size()] = 3;   // CONTROL
             tokens.add(s);
@@ -122,8 +124,7 @@ public final class BpeVocabulary {
         int n = 0;
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
-            if (!printable) map[b] = String.valueOf((char) (256 + n++));
-            else map[b] = String.valueOf((char) b);
+            map[b] = String.valueOf((char) (printable ? b : 256 + n++));
         }
         return map;
     }
@@ -174,10 +175,8 @@ public final class BpeVocabulary {
             String[] words = WORDS.trim().split("\\s+");
             for (int r = 0; r < words.length; r++) {
                 long w = 1_000_000L / (r + 20);
-                seqs.add(symbols(" " + words[r]));
-                weights.add(w);
-                seqs.add(symbols(words[r]));
-                weights.add(w / 4 + 1);
+                seqs.addAll(List.of(symbols(" " + words[r]), symbols(words[r])));
+                weights.addAll(List.of(w, w / 4 + 1));
             }
             for (String p : PIECES.split(" ")) {
                 seqs.add(symbols(p));
@@ -192,10 +191,8 @@ public final class BpeVocabulary {
                 String best = null;
                 long bestCount = -1;
                 for (var e : counts.entrySet()) {
-                    if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey().compareTo(best) < 0)) {
-                        best = e.getKey();
-                        bestCount = e.getValue();
-                    }
+                    long c = e.getValue();
+                    if (c > bestCount || (c == bestCount && e.getKey().compareTo(best) < 0)) { best = e.getKey(); bestCount = c; }
                 }
                 if (best == null) break;   // every word is one token
                 int sp = best.indexOf(' ');
