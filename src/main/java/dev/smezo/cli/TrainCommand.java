@@ -8,6 +8,7 @@ import dev.smezo.train.MemoryPlan;
 import dev.smezo.train.RunFiles;
 import dev.smezo.train.Trainer;
 import dev.smezo.train.TrainConfig;
+import dev.smezo.train.RunLock;
 import dev.smezo.train.Trajectory;
 import dev.smezo.zo.Schedule;
 import dev.smezo.zo.StepResult;
@@ -152,6 +153,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException(Main.EXIT_USAGE, "--out " + out + " with --resume " + resume + ": a resumed run "
                         + "continues in its own directory");
             }
+            RunLock.requireFree(resume);
             runDir = resume;
         } else {
             if (task == null) throw new CliException(Main.EXIT_USAGE, "train needs --task (see `smezo tasks`) or --resume");
@@ -210,10 +212,11 @@ final class TrainCommand implements Callable<Integer> {
     private void requireNewRunDir(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + ": exists and is not a directory");
+        RunLock.requireFree(dir);   // a run writing there now is named by its pid, whatever the options
         if (overwrite) return;
         boolean empty;
         try (var entries = Files.list(dir)) {
-            empty = entries.findAny().isEmpty();
+            empty = entries.allMatch(f -> f.getFileName().toString().equals(RunLock.FILE));   // a finished run's lock only
         }
         if (empty) return;
         throw new CliException(Main.EXIT_USAGE, "--out " + dir + (Files.exists(dir.resolve(Trajectory.FILE))

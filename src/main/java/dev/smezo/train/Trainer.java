@@ -179,7 +179,15 @@ public final class Trainer {
             this.batches = new BatchSchedule(train.size(), config.batch(), config.seed());
         }
 
+        /** The run, holding the directory's {@link RunLock} throughout: one writer per run directory. */
         Summary execute(boolean resume, long started) throws IOException {
+            Files.createDirectories(runDir);   // only now: a run refused before its first step leaves nothing
+            try (RunLock lock = RunLock.acquire(runDir)) {
+                return executeLocked(resume, started);
+            }
+        }
+
+        private Summary executeLocked(boolean resume, long started) throws IOException {
             Path trajFile = runDir.resolve(Trajectory.FILE);
             long done = 0;
             Trajectory traj;
@@ -198,7 +206,6 @@ public final class Trainer {
                 for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
                 listener.message("resumed " + runDir + " after step " + done + " (replayed " + done + " logged updates)");
             } else {
-                Files.createDirectories(runDir);   // only now: a run refused before its first step leaves nothing
                 traj = Trajectory.create(trajFile, config, base.getFileName().toString(), model.weights());
                 metrics = MetricsLog.create(runDir.resolve(RunFiles.METRICS));
             }
