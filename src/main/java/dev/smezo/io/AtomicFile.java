@@ -85,6 +85,24 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * Deletes the temp files a killed writer left in {@code dir} (".NAME.HEX.tmp", as {@link #write}
+     * names them); returns how many. Call it only while no other process writes there (a run holds
+     * its directory's lock).
+     */
+    public static int removeStaleTemps(Path dir) throws IOException {
+        int n = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().matches("\\..+\\.[0-9a-f]{1,16}\\.tmp") && Files.isRegularFile(f)) {
+                    Files.delete(f);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** A new empty file beside {@code target}, with default permissions (Files.createTempFile's are 0600). */
     private static Path createTemp(Path target) throws IOException {
         for (int attempt = 0; ; attempt++) {

@@ -1,5 +1,6 @@
 package dev.smezo.train;
 
+import dev.smezo.io.AtomicFile;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
@@ -183,6 +184,8 @@ public final class Trainer {
         Summary execute(boolean resume, long started) throws IOException {
             Files.createDirectories(runDir);   // only now: a run refused before its first step leaves nothing
             try (RunLock lock = RunLock.acquire(runDir)) {
+                int stale = AtomicFile.removeStaleTemps(runDir);   // a killed run's half-written checkpoint
+                if (stale > 0) listener.message("removed " + stale + " temp file(s) a killed run left in " + runDir);
                 return executeLocked(resume, started);
             }
         }
