@@ -9,13 +9,15 @@
 
 #include "ggml.h"
 
-_Static_assert(sizeof(smezo_tensor_cfg) == 24, "smezo_tensor_cfg is 24 bytes");
+_Static_assert(sizeof(smezo_tensor_cfg) == 32, "smezo_tensor_cfg is 32 bytes");
 _Static_assert(_Alignof(smezo_tensor_cfg) == 8, "smezo_tensor_cfg is 8-aligned");
 _Static_assert(__builtin_offsetof(smezo_tensor_cfg, threshold) == 8, "threshold at 8");
 _Static_assert(__builtin_offsetof(smezo_tensor_cfg, keep_rate) == 12, "keep_rate at 12");
 _Static_assert(__builtin_offsetof(smezo_tensor_cfg, mask_seed) == 16, "mask_seed at 16");
+_Static_assert(__builtin_offsetof(smezo_tensor_cfg, scale_mode) == 24, "scale_mode at 24");
+_Static_assert(__builtin_offsetof(smezo_tensor_cfg, scale_gain) == 28, "scale_gain at 28");
 
-int32_t smezo_version(void) { return 1; }
+int32_t smezo_version(void) { return 2; }
 
 typedef struct { uint64_t seed; float c, b; } smz_params;
 
@@ -73,4 +75,61 @@ void smezo_op_update(struct ggml_tensor * dst, int ith, int nth, void * userdata
         memcpy((char *)dst->data + s * (int64_t)esz, (const char *)w->data + s * (int64_t)esz, (size_t)(e - s) * esz);
     }
     smezo_update_range(dst->data, (int32_t)w->type, s, e, cfg, p.seed, p.c, p.b);
+}
+
+/* ---- quantized tensors: whole blocks per thread ---- */
+
+void smezo_op_perturb_q(struct ggml_tensor * dst, int ith, int nth, void * userdata) {
+    const smezo_tensor_cfg * cfg = userdata;
+    const struct ggml_tensor * w = dst->src[0];
+    smz_params p;
+    int64_t nb;
+    if (cfg == NULL || !smezo_op_quant_fits(dst, w, &nb) || !smz_read_params(dst->src[1], &p)) return;
+    int64_t s, e;
+    smz_share(nb, ith, nth, 16, &s, &e);
+    if (s < e) smezo_q_perturb_range(w->data, dst->data, (int32_t)w->type, s, e, cfg, p.seed, p.c);
+}
+
+void smezo_op_update_q(struct ggml_tensor * dst, int ith, int nth, void * userdata) {
+    const smezo_tensor_cfg * cfg = userdata;
+    const struct ggml_tensor * w = dst->src[0];
+    smz_params p;
+    int64_t nb;
+    if (cfg == NULL || !smezo_op_quant_fits(dst, w, &nb) || !smz_read_params(dst->src[1], &p)) return;
+    int64_t s, e;
+    smz_share(nb, ith, nth, 16, &s, &e);
+    if (s >= e) return;
+    int32_t elems, bytes, ns, offs[2];
+    smezo_q_layout((int32_t)w->type, &elems, &bytes, &ns, offs);
+    if (dst->data != w->data) memcpy((char *)dst->data + s * bytes, (const char *)w->data + s * bytes, (size_t)((e - s) * bytes));
+    smezo_q_update_range(dst->data, (int32_t)w->type, s, e, cfg, p.seed, p.c, p.b);
+}
+
+/* Blocks of one row at a time, at most this many per piece (a Q6_K piece is 13 KiB of stack). */
+#define SMZ_Q_PIECE 64
+
+void smezo_op_perturb_rows_q(struct ggml_tensor * dst, int ith, int nth, void * userdata) {
+    const smezo_tensor_cfg * cfg = userdata;
+    const struct ggml_tensor * w = dst->src[0];
+    const struct ggml_tensor * ids = dst->src[1];
+    smz_params p;
+    int64_t n_rows;
+    if (cfg == NULL || !smezo_op_quant_rows_fit(dst, w, ids, &n_rows) || !smz_read_params(dst->src[2], &p)) return;
+    int32_t elems, bytes, ns, offs[2];
+    smezo_q_layout((int32_t)w->type, &elems, &bytes, &ns, offs);
+    const ggml_to_float_t to_float = ggml_get_type_traits(w->type)->to_float;
+    const int64_t ne0 = w->ne[0], per_row = ne0 / elems, n_vocab = ggml_nrows(w);
+    _Alignas(64) char buf[SMZ_Q_PIECE * 256];   /* >= SMZ_Q_PIECE blocks of any type above (largest 210 bytes) */
+    int64_t s, e;
+    smz_share(n_rows, ith, nth, 1, &s, &e);
+    for (int64_t r = s; r < e; r++) {
+        int64_t id = ((const int32_t *)ids->data)[r];
+        float * out = (float *)dst->data + r * ne0;
+        if (id < 0 || id >= n_vocab) { memset(out, 0, (size_t)ne0 * sizeof(float)); continue; }
+        for (int64_t b0 = 0; b0 < per_row; b0 += SMZ_Q_PIECE) {
+            int64_t nb = per_row - b0 < SMZ_Q_PIECE ? per_row - b0 : SMZ_Q_PIECE;
+            smz_q_perturb_piece(w->data, buf, (int32_t)w->type, id * per_row + b0, nb, cfg, p.seed, p.c);
+            to_float(buf, out + b0 * elems, nb * elems);
+        }
+    }
 }

@@ -80,18 +80,23 @@ struct ggml_tensor;
 #define SMEZO_MASK_MAGNITUDE 1
 #define SMEZO_MASK_RANDOM    2
 
+#define SMEZO_SCALE_ABSOLUTE 0
+#define SMEZO_SCALE_RELATIVE 1
+
 #define SMEZO_STREAM_NOISE 0u
 #define SMEZO_STREAM_MASK  1u
 #define SMEZO_STREAM_ROUND 2u
 
-/* Layout (x86-64 / aarch64 SysV): sizeof 24, alignof 8;
- * offsets tensor_id 0, mask_mode 4, threshold 8, keep_rate 12, mask_seed 16. */
+/* Layout (x86-64 / aarch64 SysV): sizeof 32, alignof 8;
+ * offsets tensor_id 0, mask_mode 4, threshold 8, keep_rate 12, mask_seed 16, scale_mode 24, scale_gain 28. */
 typedef struct smezo_tensor_cfg {
     uint32_t tensor_id;   /* counter word c2 */
     int32_t  mask_mode;   /* 0 dense (MeZO), 1 magnitude (S-MeZO: perturb where |w| < threshold), 2 random keep (R-MeZO) */
     float    threshold;   /* magnitude mode: fabsf((float)w) < threshold */
     float    keep_rate;   /* random mode: kept iff uniform(stream 1, mask_seed) < keep_rate */
     uint64_t mask_seed;   /* random mode: fixed seed of the keep mask (per run) */
+    int32_t  scale_mode;  /* quantized tensors only: 0 absolute, 1 relative (the step is scaled by |v|) */
+    float    scale_gain;  /* quantized tensors only: multiplies c (the scales' own eps and lr); float kernels ignore both */
 } smezo_tensor_cfg;
 
 /* Per-step parameters: a GGML_TYPE_I32 tensor of 8 elements written before each compute:
@@ -114,7 +119,8 @@ static inline int smezo_type_ok(int32_t type) {
 }
 
 static inline int smezo_cfg_ok(const smezo_tensor_cfg * cfg) {
-    return cfg != 0 && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_RANDOM;
+    return cfg != 0 && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_RANDOM
+        && (cfg->scale_mode == SMEZO_SCALE_ABSOLUTE || cfg->scale_mode == SMEZO_SCALE_RELATIVE);
 }
 
 /* ---- ggml custom ops (ggml_custom_op_t); userdata = const smezo_tensor_cfg*; work split by ith/nth. ----
@@ -158,6 +164,54 @@ int64_t smezo_count_mask(const void * w, int32_t ggml_type, int64_t n, const sme
  * n_threads <= 1 runs on the caller's thread, more uses pthreads. */
 float smezo_magnitude_threshold(const void * w, int32_t ggml_type, int64_t n, double keep_fraction,
                                 int32_t n_threads);
+
+/* ---------------------------------------------------------------------------------------------------
+ * QUANTIZED TENSORS: the trained parameters are the F16 scales of the blocks; the integer quants stay.
+ * Types and their scales (ggml-common.h; byte offsets inside a block of `bytes` bytes, `elems` weights):
+ *   Q4_0 (2)  32 w, 18 B: d @0          Q4_1 (3) 32 w, 20 B: d @0, m @2
+ *   Q5_0 (6)  32 w, 22 B: d @0          Q5_1 (7) 32 w, 24 B: d @0, m @2      Q8_0 (8) 32 w, 34 B: d @0
+ *   Q2_K (10) 256 w, 84 B: d @80, dmin @82         Q3_K (11) 256 w, 110 B: d @108
+ *   Q4_K (12) 256 w, 144 B: d @0, dmin @2          Q5_K (13) 256 w, 176 B: d @0, dmin @2
+ *   Q6_K (14) 256 w, 210 B: d @208
+ * (K-quants' 6-bit / int8 sub-block scales are integers and stay.) With n_s scales per block, scale s of
+ * block b is parameter p = b * n_s + s: its noise z_p, keep uniform and rounding word are those of
+ * element index p above (same streams, same tensor_id), and the mask reads v = its value as float.
+ *   a = scale_mode == RELATIVE ? fabsf(v) : 1,  k = c * scale_gain   (float32, this order)
+ *   perturb: the blocks are copied, then v' = m ? f16_rne(v + k * (z * a)) : v
+ *   update:  t = v - b * v;  x = m ? t + k * (z * a) : t;  x = t where that would change v's sign
+ *            (v > 0 and !(x > 0), or v < 0 and !(x < 0));  v' = f16 stochastic rounding of x (stream 2),
+ *            and where that is +-0 while v != 0, the smallest F16 subnormal of v's sign (a scale never
+ *            reaches 0, where a relative step could not move it again)
+ * Scales that are NaN or infinite are refused before training (smezo_q_first_nonfinite). */
+
+/* Geometry of a quantized type: weights and bytes per block, number of F16 scales and their byte
+ * offsets (offs[0..n-1]). Returns 0 for a type the kernels do not take. */
+int32_t smezo_q_layout(int32_t ggml_type, int32_t * elems, int32_t * bytes, int32_t * n_scales, int32_t offs[2]);
+
+/* dst = W with the scales perturbed; dst->src[0] = W (quantized, contiguous), dst->src[1] = params; dst: W's type and shape. */
+void smezo_op_perturb_q(struct ggml_tensor * dst, int ith, int nth, void * userdata);
+
+/* Token-embedding rows of a quantized W: dst->src[0] = W [ne0, n_vocab], src[1] = ids (I32 [n_rows]),
+ * src[2] = params; dst F32 [ne0, n_rows] = ggml's dequantization (type traits' to_float) of the
+ * rows' blocks with their scales perturbed as above: what get_rows of a perturbed copy gives. */
+void smezo_op_perturb_rows_q(struct ggml_tensor * dst, int ith, int nth, void * userdata);
+
+/* In place on W's scales: ggml_custom_inplace(ctx, W, {params}, 1, smezo_op_update_q, n_tasks, cfg). */
+void smezo_op_update_q(struct ggml_tensor * dst, int ith, int nth, void * userdata);
+
+/* Blocks [block_start, block_end) of w copied to out with their scales perturbed. */
+void smezo_q_perturb_range(const void * w, void * out, int32_t ggml_type, int64_t block_start, int64_t block_end,
+                           const smezo_tensor_cfg * cfg, uint64_t seed, float c);
+
+/* The scales of blocks [block_start, block_end) updated in place. */
+void smezo_q_update_range(void * w, int32_t ggml_type, int64_t block_start, int64_t block_end,
+                          const smezo_tensor_cfg * cfg, uint64_t seed, float c, float b);
+
+/* The F16 bits of the scales of n_blocks blocks, parameter order, into out[n_blocks * n_scales]. */
+void smezo_q_gather_scales(const void * w, int32_t ggml_type, int64_t n_blocks, uint16_t * out);
+
+/* The first parameter index whose scale is NaN or infinite, or -1 (also -1 for a rejected type: check it). */
+int64_t smezo_q_first_nonfinite(const void * w, int32_t ggml_type, int64_t n_blocks);
 
 /* ABI version of this header (bumped on any change of the above). */
 int32_t smezo_version(void);

@@ -359,4 +359,15 @@ SMZ_INLINE uint16_t smz_f32_to_f16_sr(float f, uint32_t v) {
     return (uint16_t)(h | sign);
 }
 
+/* The mask of one element (or scale) of value w with mask uniform v (smezo.h). */
+SMZ_INLINE int smz_keep(int mode, float w, uint32_t v, float threshold, float keep_rate) {
+    if (mode == SMEZO_MASK_MAGNITUDE) return __builtin_fabsf(w) < threshold;
+    if (mode == SMEZO_MASK_RANDOM) return (float)(int32_t)v * 0x1p-24f < keep_rate;
+    return 1;
+}
+
+/* smezo_quant.c: blocks [block0, block0 + nblocks) of quantized w copied into buf, scales perturbed. */
+void smz_q_perturb_piece(const void * w, char * buf, int32_t type, int64_t block0, int64_t nblocks,
+                         const smezo_tensor_cfg * cfg, uint64_t seed, float c);
+
 #endif /* SMEZO_IMPL_H */

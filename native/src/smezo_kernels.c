@@ -39,12 +39,6 @@ SMZ_INLINE uint32_t smz_round_bits(float f, int32_t type) {
     return type == SMEZO_TYPE_F16 ? smz_f32_to_f16(f) : smz_f32_to_bf16(f);
 }
 
-SMZ_INLINE int smz_keep(int mode, float w, uint32_t v, float threshold, float keep_rate) {
-    if (mode == SMEZO_MASK_MAGNITUDE) return fabsf(w) < threshold;
-    if (mode == SMEZO_MASK_RANDOM) return (float)(int32_t)v * 0x1p-24f < keep_rate;
-    return 1;
-}
-
 #ifdef SMZ_AVX512
 /* Full-chunk versions of the element loops below: the same operations, 16 lanes at a time. */
 

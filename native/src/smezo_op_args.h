@@ -38,4 +38,27 @@ static inline int smezo_op_rows_fit(const struct ggml_tensor * dst, const struct
     return ggml_nelements(dst) == ggml_nelements(rows) && ggml_nelements(ids) >= *n_rows;
 }
 
+/* perturb_q and update_q: W quantized (a type smezo_q_layout takes) -> dst of the same type and size,
+ * both contiguous; *n_blocks gets W's number of blocks. */
+static inline int smezo_op_quant_fits(const struct ggml_tensor * dst, const struct ggml_tensor * w, int64_t * n_blocks) {
+    int32_t elems, bytes, ns, offs[2];
+    if (w == NULL || !smezo_q_layout((int32_t)w->type, &elems, &bytes, &ns, offs)) return 0;
+    if (dst->type != w->type || !ggml_is_contiguous(w) || !ggml_is_contiguous(dst) || ggml_nbytes(dst) != ggml_nbytes(w)) return 0;
+    if (w->ne[0] % elems != 0) return 0;
+    *n_blocks = ggml_nelements(w) / elems;
+    return 1;
+}
+
+/* perturb_rows_q: W quantized [ne0, n], ids I32 -> F32 dst [ne0, n_rows]; *n_rows gets the rows. */
+static inline int smezo_op_quant_rows_fit(const struct ggml_tensor * dst, const struct ggml_tensor * w,
+                                          const struct ggml_tensor * ids, int64_t * n_rows) {
+    int32_t elems, bytes, ns, offs[2];
+    if (w == NULL || ids == NULL || !smezo_q_layout((int32_t)w->type, &elems, &bytes, &ns, offs)) return 0;
+    if (dst->type != GGML_TYPE_F32 || ids->type != GGML_TYPE_I32 || !ggml_is_contiguous(w)
+        || !ggml_is_contiguous(dst) || !ggml_is_contiguous(ids) || w->ne[0] % elems != 0) return 0;
+    if (dst->ne[0] != w->ne[0]) return 0;
+    *n_rows = ggml_nelements(dst) / dst->ne[0];
+    return ggml_nelements(ids) >= *n_rows;
+}
+
 #endif

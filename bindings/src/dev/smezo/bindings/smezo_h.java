@@ -39,12 +39,14 @@ public final class smezo_h {
     public static int SMEZO_MASK_DENSE() { return 0; }
     public static int SMEZO_MASK_MAGNITUDE() { return 1; }
     public static int SMEZO_MASK_RANDOM() { return 2; }
+    public static int SMEZO_SCALE_ABSOLUTE() { return 0; }
+    public static int SMEZO_SCALE_RELATIVE() { return 1; }
     public static int SMEZO_STREAM_NOISE() { return 0; }
     public static int SMEZO_STREAM_MASK() { return 1; }
     public static int SMEZO_STREAM_ROUND() { return 2; }
     public static int SMEZO_PARAMS_N() { return 8; }
 
-    /** struct smezo_tensor_cfg (24 bytes, alignment 8). */
+    /** struct smezo_tensor_cfg (32 bytes, alignment 8). */
     public static final class smezo_tensor_cfg {
         private smezo_tensor_cfg() {}
 
@@ -53,7 +55,9 @@ public final class smezo_h {
                 C_INT.withName("mask_mode"),
                 C_FLOAT.withName("threshold"),
                 C_FLOAT.withName("keep_rate"),
-                C_LONG.withName("mask_seed")).withName("smezo_tensor_cfg");
+                C_LONG.withName("mask_seed"),
+                C_INT.withName("scale_mode"),
+                C_FLOAT.withName("scale_gain")).withName("smezo_tensor_cfg");
 
         public static GroupLayout layout() { return $LAYOUT; }
 
@@ -62,6 +66,8 @@ public final class smezo_h {
         public static final long threshold$OFFSET = 8;
         public static final long keep_rate$OFFSET = 12;
         public static final long mask_seed$OFFSET = 16;
+        public static final long scale_mode$OFFSET = 24;
+        public static final long scale_gain$OFFSET = 28;
 
         public static int tensor_id(MemorySegment struct) { return struct.get(C_INT, tensor_id$OFFSET); }
         public static void tensor_id(MemorySegment struct, int v) { struct.set(C_INT, tensor_id$OFFSET, v); }
@@ -73,6 +79,10 @@ public final class smezo_h {
         public static void keep_rate(MemorySegment struct, float v) { struct.set(C_FLOAT, keep_rate$OFFSET, v); }
         public static long mask_seed(MemorySegment struct) { return struct.get(C_LONG, mask_seed$OFFSET); }
         public static void mask_seed(MemorySegment struct, long v) { struct.set(C_LONG, mask_seed$OFFSET, v); }
+        public static int scale_mode(MemorySegment struct) { return struct.get(C_INT, scale_mode$OFFSET); }
+        public static void scale_mode(MemorySegment struct, int v) { struct.set(C_INT, scale_mode$OFFSET, v); }
+        public static float scale_gain(MemorySegment struct) { return struct.get(C_FLOAT, scale_gain$OFFSET); }
+        public static void scale_gain(MemorySegment struct, float v) { struct.set(C_FLOAT, scale_gain$OFFSET, v); }
         public static long sizeof() { return $LAYOUT.byteSize(); }
     }
 
@@ -299,6 +309,190 @@ public final class smezo_h {
         var mh$ = smezo_version.HANDLE;
         try {
             return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_op_perturb_q {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("smezo_op_perturb_q");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_op_perturb_q$descriptor() { return smezo_op_perturb_q.DESC; }
+
+    public static MethodHandle smezo_op_perturb_q$handle() { return smezo_op_perturb_q.HANDLE; }
+
+    public static MemorySegment smezo_op_perturb_q$address() { return smezo_op_perturb_q.ADDR; }
+
+    public static void smezo_op_perturb_q(MemorySegment dst, int ith, int nth, MemorySegment userdata) {
+        var mh$ = smezo_op_perturb_q.HANDLE;
+        try {
+            mh$.invokeExact(dst, ith, nth, userdata);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_op_perturb_rows_q {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("smezo_op_perturb_rows_q");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_op_perturb_rows_q$descriptor() { return smezo_op_perturb_rows_q.DESC; }
+
+    public static MethodHandle smezo_op_perturb_rows_q$handle() { return smezo_op_perturb_rows_q.HANDLE; }
+
+    public static MemorySegment smezo_op_perturb_rows_q$address() { return smezo_op_perturb_rows_q.ADDR; }
+
+    public static void smezo_op_perturb_rows_q(MemorySegment dst, int ith, int nth, MemorySegment userdata) {
+        var mh$ = smezo_op_perturb_rows_q.HANDLE;
+        try {
+            mh$.invokeExact(dst, ith, nth, userdata);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_op_update_q {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("smezo_op_update_q");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_op_update_q$descriptor() { return smezo_op_update_q.DESC; }
+
+    public static MethodHandle smezo_op_update_q$handle() { return smezo_op_update_q.HANDLE; }
+
+    public static MemorySegment smezo_op_update_q$address() { return smezo_op_update_q.ADDR; }
+
+    public static void smezo_op_update_q(MemorySegment dst, int ith, int nth, MemorySegment userdata) {
+        var mh$ = smezo_op_update_q.HANDLE;
+        try {
+            mh$.invokeExact(dst, ith, nth, userdata);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_q_layout {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("smezo_q_layout");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_q_layout$descriptor() { return smezo_q_layout.DESC; }
+
+    public static MethodHandle smezo_q_layout$handle() { return smezo_q_layout.HANDLE; }
+
+    public static MemorySegment smezo_q_layout$address() { return smezo_q_layout.ADDR; }
+
+    public static int smezo_q_layout(int ggml_type, MemorySegment elems, MemorySegment bytes, MemorySegment n_scales, MemorySegment offs) {
+        var mh$ = smezo_q_layout.HANDLE;
+        try {
+            return (int) mh$.invokeExact(ggml_type, elems, bytes, n_scales, offs);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_q_perturb_range {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_POINTER, C_INT, C_LONG, C_LONG, C_POINTER, C_LONG, C_FLOAT);
+        static final MemorySegment ADDR = findOrThrow("smezo_q_perturb_range");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_q_perturb_range$descriptor() { return smezo_q_perturb_range.DESC; }
+
+    public static MethodHandle smezo_q_perturb_range$handle() { return smezo_q_perturb_range.HANDLE; }
+
+    public static MemorySegment smezo_q_perturb_range$address() { return smezo_q_perturb_range.ADDR; }
+
+    public static void smezo_q_perturb_range(MemorySegment w, MemorySegment out, int ggml_type, long block_start, long block_end, MemorySegment cfg, long seed, float c) {
+        var mh$ = smezo_q_perturb_range.HANDLE;
+        try {
+            mh$.invokeExact(w, out, ggml_type, block_start, block_end, cfg, seed, c);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_q_update_range {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT, C_LONG, C_LONG, C_POINTER, C_LONG, C_FLOAT, C_FLOAT);
+        static final MemorySegment ADDR = findOrThrow("smezo_q_update_range");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_q_update_range$descriptor() { return smezo_q_update_range.DESC; }
+
+    public static MethodHandle smezo_q_update_range$handle() { return smezo_q_update_range.HANDLE; }
+
+    public static MemorySegment smezo_q_update_range$address() { return smezo_q_update_range.ADDR; }
+
+    public static void smezo_q_update_range(MemorySegment w, int ggml_type, long block_start, long block_end, MemorySegment cfg, long seed, float c, float b) {
+        var mh$ = smezo_q_update_range.HANDLE;
+        try {
+            mh$.invokeExact(w, ggml_type, block_start, block_end, cfg, seed, c, b);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_q_gather_scales {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT, C_LONG, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("smezo_q_gather_scales");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_q_gather_scales$descriptor() { return smezo_q_gather_scales.DESC; }
+
+    public static MethodHandle smezo_q_gather_scales$handle() { return smezo_q_gather_scales.HANDLE; }
+
+    public static MemorySegment smezo_q_gather_scales$address() { return smezo_q_gather_scales.ADDR; }
+
+    public static void smezo_q_gather_scales(MemorySegment w, int ggml_type, long n_blocks, MemorySegment out) {
+        var mh$ = smezo_q_gather_scales.HANDLE;
+        try {
+            mh$.invokeExact(w, ggml_type, n_blocks, out);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class smezo_q_first_nonfinite {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_LONG, C_POINTER, C_INT, C_LONG);
+        static final MemorySegment ADDR = findOrThrow("smezo_q_first_nonfinite");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor smezo_q_first_nonfinite$descriptor() { return smezo_q_first_nonfinite.DESC; }
+
+    public static MethodHandle smezo_q_first_nonfinite$handle() { return smezo_q_first_nonfinite.HANDLE; }
+
+    public static MemorySegment smezo_q_first_nonfinite$address() { return smezo_q_first_nonfinite.ADDR; }
+
+    public static long smezo_q_first_nonfinite(MemorySegment w, int ggml_type, long n_blocks) {
+        var mh$ = smezo_q_first_nonfinite.HANDLE;
+        try {
+            return (long) mh$.invokeExact(w, ggml_type, n_blocks);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

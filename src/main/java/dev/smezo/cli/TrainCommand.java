@@ -2,6 +2,7 @@ package dev.smezo.cli;
 
 import dev.smezo.forward.Placement;
 import dev.smezo.perturb.Method;
+import dev.smezo.perturb.ScaleMode;
 import dev.smezo.train.Evaluator;
 import dev.smezo.train.Memory;
 import dev.smezo.train.MemoryPlan;
@@ -123,6 +124,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--best-by", defaultValue = "loss", description = "Keep the best checkpoint by dev loss or accuracy (default: ${DEFAULT-VALUE}).")
     String bestBy;
 
+    @Option(names = "--scale-mode", defaultValue = "relative", description = "Quantized tensors (their block scales train): "
+            + "relative moves a scale v by eps*gain*|v|*z, absolute by eps*gain*z (default: ${DEFAULT-VALUE}).")
+    String scaleMode;
+
+    @Option(names = "--scale-gain", defaultValue = "10", description = "Quantized tensors: the factor on eps and lr for their scales "
+            + "(default: ${DEFAULT-VALUE}; relative: a 1%% change at eps 1e-3, about 10 F16 steps).")
+    double scaleGain;
+
+    @Option(names = "--clip-g", defaultValue = "100", description = "Clip the projected gradient g to [-C, C] (QZO's 100; 0: off; default: ${DEFAULT-VALUE}).")
+    double clipG;
+
     @Mixin
     DeviceOption device;
 
@@ -185,7 +197,15 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(taskName, parseMethod(method), sparsity, lr, eps, weightDecay, directions, sch, batch, steps,
                 evalEvery != null ? evalEvery : Math.max(1, steps / 5), seed, maxLength,
                 copa && nTrain == 1000 ? 300 : nTrain, copa && nDev == 500 ? 100 : nDev, nTest,
-                trainNorms, only, exclude, refreshEvery, bestBy);
+                trainNorms, only, exclude, refreshEvery, bestBy, parseScaleMode(scaleMode), scaleGain, clipG);
+    }
+
+    static ScaleMode parseScaleMode(String m) {
+        try {
+            return ScaleMode.valueOf(m.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --scale-mode '" + m + "' (relative, absolute)");
+        }
     }
 
     /**

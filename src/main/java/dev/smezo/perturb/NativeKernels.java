@@ -2,6 +2,7 @@ package dev.smezo.perturb;
 
 import static dev.smezo.bindings.smezo_h.*;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,6 +35,21 @@ public final class NativeKernels {
     /** ggml_custom_op_t for ggml_custom_inplace: W updated in place (src[0] = W, src[1] = params). */
     public static MemorySegment updateOp() {
         return smezo_op_update$address();
+    }
+
+    /** ggml_custom_op_t: a quantized W's blocks with perturbed scales (src[0] = W, src[1] = params). */
+    public static MemorySegment perturbQuantOp() {
+        return smezo_op_perturb_q$address();
+    }
+
+    /** ggml_custom_op_t: dequantized embedding rows of a quantized W with perturbed scales (src[0] = W, src[1] = ids, src[2] = params). */
+    public static MemorySegment perturbRowsQuantOp() {
+        return smezo_op_perturb_rows_q$address();
+    }
+
+    /** ggml_custom_op_t for ggml_custom_inplace: a quantized W's scales updated in place. */
+    public static MemorySegment updateQuantOp() {
+        return smezo_op_update_q$address();
     }
 
     /** The per-step params tensor's 8 int32 values: seed low, seed high, bits of c, bits of b, 0, 0, 0, 0. */
@@ -111,6 +127,49 @@ public final class NativeKernels {
         if (Double.isNaN(keepFraction)) throw new IllegalArgumentException("keep fraction is NaN");
         if (threads < 1) throw new IllegalArgumentException("threads " + threads + " must be >= 1");
         return smezo_magnitude_threshold(w, type.ggmlType, n, keepFraction, threads);
+    }
+
+    /** libsmezo's geometry of a quantized type: {elements, bytes, scales} per block and the scales' offsets, or null. */
+    public static int[] quantLayout(int ggmlType) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(ValueLayout.JAVA_INT, 5);
+            if (smezo_q_layout(ggmlType, v, v.asSlice(4), v.asSlice(8), v.asSlice(12)) == 0) return null;
+            return v.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** Blocks [blockStart, blockEnd) of quantized w copied to out with their scales perturbed. */
+    public static void quantPerturb(MemorySegment w, MemorySegment out, QuantScales q, long blockStart, long blockEnd,
+                                    MemorySegment cfg, long seed, float c) {
+        range(blockStart, blockEnd);
+        need(w, blockEnd * q.blockBytes(), "w");
+        need(out, blockEnd * q.blockBytes(), "out");
+        cfg(cfg);
+        smezo_q_perturb_range(w, out, q.type.id(), blockStart, blockEnd, cfg, seed, c);
+    }
+
+    /** The scales of blocks [blockStart, blockEnd) of quantized w updated in place. */
+    public static void quantUpdate(MemorySegment w, QuantScales q, long blockStart, long blockEnd, MemorySegment cfg,
+                                   long seed, float c, float b) {
+        range(blockStart, blockEnd);
+        need(w, blockEnd * q.blockBytes(), "w");
+        cfg(cfg);
+        smezo_q_update_range(w, q.type.id(), blockStart, blockEnd, cfg, seed, c, b);
+    }
+
+    /** The F16 scales of the first nBlocks blocks, in parameter order, into out (nBlocks * scales shorts). */
+    public static void gatherScales(MemorySegment w, QuantScales q, long nBlocks, MemorySegment out) {
+        range(0, nBlocks);
+        need(w, nBlocks * q.blockBytes(), "w");
+        need(out, nBlocks * q.scalesPerBlock() * 2L, "out");
+        if (nBlocks > 0) smezo_q_gather_scales(w, q.type.id(), nBlocks, out);
+    }
+
+    /** The first parameter whose scale is NaN or infinite, or -1. */
+    public static long firstNonFiniteScale(MemorySegment w, QuantScales q, long nBlocks) {
+        range(0, nBlocks);
+        need(w, nBlocks * q.blockBytes(), "w");
+        return nBlocks == 0 ? -1 : smezo_q_first_nonfinite(w, q.type.id(), nBlocks);
     }
 
     private static void range(long start, long end) {

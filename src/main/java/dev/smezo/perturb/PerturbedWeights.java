@@ -45,16 +45,23 @@ public final class PerturbedWeights implements WeightSource {
         var trained = trainables.find(name);
         if (trained.isEmpty()) return w;
         // src[2] = input: not read by the kernel; it orders the op right before the weight's use.
+        // A quantized W's copy keeps its type: ggml's own quantized matmul reads it.
+        var op = trained.get().quantized() ? NativeKernels.perturbQuantOp() : NativeKernels.perturbOp();
         return perturbed.computeIfAbsent(name, n -> g.name(
-                g.custom(w.type(), w.shape(), new Tensor[] {w, params, input}, NativeKernels.perturbOp(), trained.get().cfg()),
+                g.custom(w.type(), w.shape(), new Tensor[] {w, params, input}, op, trained.get().cfg()),
                 "perturbed." + n));
     }
 
     @Override
     public Tensor embeddingRows(GraphBuilder builder, String name, Tensor ids) {
         check(builder);
-        Tensor rows = g.getRows(weights.tensor(name), ids);                       // F32 [n_embd, n_ids]
+        Tensor w = weights.tensor(name);
         var trained = trainables.find(name);
+        if (trained.isPresent() && trained.get().quantized()) {   // the rows' blocks perturbed, then dequantized
+            return g.name(g.custom(GgmlType.F32, new long[] {w.ne(0), ids.ne(0)}, new Tensor[] {w, ids, params},
+                    NativeKernels.perturbRowsQuantOp(), trained.get().cfg()), "perturbed_rows." + name);
+        }
+        Tensor rows = g.getRows(w, ids);                                          // F32 [n_embd, n_ids]
         if (trained.isEmpty()) return rows;
         return g.name(g.custom(GgmlType.F32, new long[] {rows.ne(0), rows.ne(1)}, new Tensor[] {rows, ids, params},
                 NativeKernels.perturbRowsOp(), trained.get().cfg()), "perturbed_rows." + name);

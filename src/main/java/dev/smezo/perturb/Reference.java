@@ -85,6 +85,50 @@ public final class Reference {
         }
     }
 
+    /**
+     * Quantized w, blocks [blockStart, blockEnd): the blocks copied to out, then each trained scale v
+     * (parameter p) set to m ? f16(v + k * (z_p * a)) : v, with a = |v| (RELATIVE) or 1 and k = c * gain.
+     */
+    public static void quantPerturb(MemorySegment w, MemorySegment out, QuantScales q, long blockStart, long blockEnd,
+                                    TensorPerturbation cfg, long seed, float c) {
+        long from = blockStart * q.blockBytes(), to = blockEnd * q.blockBytes();
+        MemorySegment.copy(w, from, out, from, to - from);
+        Cursor cur = new Cursor(cfg, seed);
+        float k = c * cfg.scaleGain();
+        for (long p = blockStart * q.scalesPerBlock(); p < blockEnd * q.scalesPerBlock(); p++) {
+            long at = q.byteOffset(p);
+            float v = Fp16.f16ToFloat(out.get(U16, at));
+            if (!cur.keeps(v, p)) continue;
+            out.set(U16, at, Fp16.floatToF16(v + k * (cur.z(p) * scaleFactor(cfg, v))));
+        }
+    }
+
+    /**
+     * Quantized w, in place on the scales of blocks [blockStart, blockEnd): t = v - b*v,
+     * x = m ? t + k * (z_p * a) : t, x = t where x would not keep v's sign, then F16 stochastic rounding
+     * (a nonzero scale that rounds to 0 becomes the smallest subnormal of its sign).
+     */
+    public static void quantUpdate(MemorySegment w, QuantScales q, long blockStart, long blockEnd, TensorPerturbation cfg,
+                                   long seed, float c, float b) {
+        Cursor cur = new Cursor(cfg, seed);
+        float k = c * cfg.scaleGain();
+        for (long p = blockStart * q.scalesPerBlock(); p < blockEnd * q.scalesPerBlock(); p++) {
+            long at = q.byteOffset(p);
+            float v = Fp16.f16ToFloat(w.get(U16, at));
+            boolean m = cur.keeps(v, p);
+            float t = v - b * v;
+            float x = m ? t + k * (cur.z(p) * scaleFactor(cfg, v)) : t;
+            if ((v > 0f && !(x > 0f)) || (v < 0f && !(x < 0f))) x = t;
+            short h = Fp16.floatToF16Stochastic(x, cur.round(p));
+            if ((h & 0x7FFF) == 0 && v != 0f) h = (short) (v < 0f ? 0x8001 : 0x0001);   // a scale never reaches 0
+            w.set(U16, at, h);
+        }
+    }
+
+    private static float scaleFactor(TensorPerturbation cfg, float v) {
+        return cfg.scaleMode() == ScaleMode.RELATIVE ? Math.abs(v) : 1f;
+    }
+
     /** How many of the n elements the mask keeps. */
     public static long countMask(MemorySegment w, WeightType type, long n, TensorPerturbation cfg) {
         Cursor cur = new Cursor(cfg, 0);

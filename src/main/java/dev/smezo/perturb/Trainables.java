@@ -32,55 +32,122 @@ public final class Trainables {
         }
     }
 
-    /** One trained tensor: the weights entry, its element type and its perturbation (native cfg). */
-    public record Trained(Weights.Entry entry, WeightType type, MemorySegment cfg) {
+    /**
+     * How quantized tensors' scales are perturbed and updated: RELATIVE with gain 10 moves a scale
+     * by eps * 10 * |v| * z (1% at eps 1e-3: about 10 F16 ulps, so a perturbation survives rounding).
+     */
+    public record Scales(ScaleMode mode, float gain) {
+        public static final Scales DEFAULT = new Scales(ScaleMode.RELATIVE, 10f);
+
+        public Scales {
+            if (mode == null) throw new IllegalArgumentException("scale mode is null");
+            if (!(gain > 0f) || Float.isInfinite(gain)) throw new IllegalArgumentException("--scale-gain must be finite and > 0: " + gain);
+        }
+    }
+
+    /**
+     * One trained tensor: the weights entry, its element type (float tensors) or the layout of its
+     * scales (quantized tensors: exactly one of the two is set), and its perturbation (native cfg).
+     */
+    public record Trained(Weights.Entry entry, WeightType type, QuantScales quant, MemorySegment cfg) {
         public TensorPerturbation perturbation() {
             return TensorPerturbation.readFrom(cfg);
+        }
+
+        public boolean quantized() {
+            return quant != null;
+        }
+
+        /** Trained parameters: the weights of a float tensor, the scales of a quantized one. */
+        public long parameters() {
+            return quant == null ? entry.elements() : quant.parameters(entry.elements());
         }
     }
 
     private final Method method;
     private final double sparsity;
     private final List<Trained> trained;
-    private final List<String> frozenQuantized;
 
-    private Trainables(Method method, double sparsity, List<Trained> trained, List<String> frozenQuantized) {
+    private Trainables(Method method, double sparsity, List<Trained> trained) {
         this.method = method;
         this.sparsity = sparsity;
         this.trained = Collections.unmodifiableList(trained);
-        this.frozenQuantized = Collections.unmodifiableList(frozenQuantized);
+    }
+
+    /** {@link #select(Weights, Selection, Method, double, long, Scales, int, Arena)} with the default scale settings. */
+    public static Trainables select(Weights w, Selection sel, Method method, double sparsity, long maskSeed,
+                                    int threads, Arena arena) {
+        return select(w, sel, method, sparsity, maskSeed, Scales.DEFAULT, threads, arena);
     }
 
     /**
      * @param sparsity fraction left out: 0.8 trains the 20% smallest |w| (S-MeZO) or a random 20%
-     *                 (R-MeZO); ignored by MeZO
+     *                 (R-MeZO); ignored by MeZO. For quantized tensors, over their scales.
      * @param maskSeed R-MeZO's keep-mask seed
+     * @throws IllegalArgumentException for a selected tensor of a quantized type whose scales are not
+     *     trained (IQ*, TQ*, MXFP4...), naming it, or when nothing is selected
      */
     public static Trainables select(Weights w, Selection sel, Method method, double sparsity, long maskSeed,
-                                    int threads, Arena arena) {
+                                    Scales scales, int threads, Arena arena) {
         if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException("sparsity " + sparsity + " outside [0, 1)");
+        requireFiniteScales(w);
         List<Trained> out = new ArrayList<>();
-        List<String> frozen = new ArrayList<>();
         for (Weights.Entry e : w.entries()) {
             if (!sel.accepts(e)) continue;
-            if (!e.type().isFloat()) {
-                frozen.add(e.name());
-                continue;
-            }
             WeightType type = WeightType.ofGgml(e.type().id());
+            QuantScales quant = type == null ? QuantScales.of(e.type()) : null;
+            if (type == null && quant == null) {
+                throw new IllegalArgumentException("tensor " + e.name() + " is " + e.type().ggmlName()
+                        + ", a type whose scales smezo does not train (it trains f32, f16, bf16 and "
+                        + String.join(", ", java.util.Arrays.stream(QuantScales.values()).map(q -> q.type.ggmlName()).toList())
+                        + "); leave it out with --exclude, or requantize the file");
+            }
             TensorPerturbation p = switch (method) {
                 case MEZO -> TensorPerturbation.dense(e.id());
                 case RMEZO -> TensorPerturbation.random(e.id(), (float) (1 - sparsity), maskSeed);
-                case SMEZO -> Thresholds.magnitude(e.id(), w.data(e), type, e.elements(), sparsity, threads);
+                case SMEZO -> TensorPerturbation.magnitude(e.id(), threshold(w, e, type, quant, sparsity, threads));
             };
-            out.add(new Trained(e, type, p.allocate(arena)));
+            if (quant != null) p = p.withScale(scales.mode(), scales.gain());
+            out.add(new Trained(e, type, quant, p.allocate(arena)));
         }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no tensor selected for training (matrices must be F32, F16 or BF16;"
-                    + (frozen.isEmpty() ? "" : " quantized and frozen: " + frozen.size() + " tensors;")
-                    + " check --train-norms / --only / --exclude)");
+        if (out.isEmpty()) throw new IllegalArgumentException("no tensor selected for training (check --train-norms / --only / --exclude)");
+        return new Trainables(method, sparsity, out);
+    }
+
+    /**
+     * Every quantized tensor's scales are finite (a NaN or infinite scale makes every forward NaN).
+     *
+     * @throws IllegalArgumentException naming the tensor, the block and the scale
+     */
+    public static void requireFiniteScales(Weights w) {
+        for (Weights.Entry e : w.entries()) {
+            QuantScales q = QuantScales.of(e.type());
+            if (q == null) continue;
+            long p = NativeKernels.firstNonFiniteScale(w.data(e), q, q.blocks(e.elements()));
+            if (p < 0) continue;
+            float v = Fp16.f16ToFloat(w.data(e).get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, q.byteOffset(p)));
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "tensor %s (%s): block %,d has scale %s = %s (byte %,d of the tensor's data); the file is damaged",
+                    e.name(), q.type.ggmlName(), p / q.scalesPerBlock(), q.names.split(", ")[(int) (p % q.scalesPerBlock())],
+                    v, q.byteOffset(p)));
         }
-        return new Trainables(method, sparsity, out, frozen);
+    }
+
+    /** S-MeZO's threshold over a tensor's trained parameters: its weights, or its scales (gathered). */
+    private static float threshold(Weights w, Weights.Entry e, WeightType type, QuantScales quant, double sparsity, int threads) {
+        if (quant == null) return Thresholds.forSparsity(w.data(e), type, e.elements(), sparsity, threads);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = gather(w, e, quant, a);
+            return Thresholds.forSparsity(s, WeightType.F16, quant.parameters(e.elements()), sparsity, threads);
+        }
+    }
+
+    /** A quantized tensor's scales as an F16 array (parameter order). */
+    private static MemorySegment gather(Weights w, Weights.Entry e, QuantScales quant, Arena a) {
+        long n = quant.parameters(e.elements());
+        MemorySegment s = a.allocate(Math.max(2, 2 * n), 8);
+        NativeKernels.gatherScales(w.data(e), quant, quant.blocks(e.elements()), s);
+        return s;
     }
 
     public Method method() {
@@ -95,20 +162,45 @@ public final class Trainables {
         return trained;
     }
 
-    /** Selected tensors left frozen because they are quantized. */
-    public List<String> frozenQuantized() {
-        return frozenQuantized;
-    }
-
     public Optional<Trained> find(String name) {
         for (Trained t : trained) if (t.entry().name().equals(name)) return Optional.of(t);
         return Optional.empty();
     }
 
+    /** Trained parameters: weights of float tensors plus scales of quantized ones. */
     public long elements() {
         long n = 0;
-        for (Trained t : trained) n += t.entry().elements();
+        for (Trained t : trained) n += t.parameters();
         return n;
+    }
+
+    /**
+     * What trains, by kind: "q4_K (d, dmin): 7 tensors, 1,792 scales of 229,376 weights; f32: 2 tensors,
+     * 128 weights", float kinds after quantized ones, each in file order of first appearance.
+     */
+    public String summary() {
+        java.util.Map<String, long[]> kinds = new java.util.LinkedHashMap<>();
+        for (boolean quantizedPass : new boolean[] {true, false}) {
+            for (Trained t : trained) {
+                if (t.quantized() != quantizedPass) continue;
+                String k = t.quantized() ? t.quant().type.ggmlName() + " (" + t.quant().names + ")" : t.entry().type().ggmlName();
+                long[] n = kinds.computeIfAbsent(k, x -> new long[3]);
+                n[0]++;
+                n[1] += t.parameters();
+                n[2] += t.entry().elements();
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        kinds.forEach((k, n) -> parts.add(n[1] == n[2]
+                ? String.format("%s: %d tensor%s, %,d weights", k, n[0], n[0] == 1 ? "" : "s", n[1])
+                : String.format("%s: %d tensor%s, %,d scales of %,d weights", k, n[0], n[0] == 1 ? "" : "s", n[1], n[2])));
+        return String.join("; ", parts);
+    }
+
+    /** Whether any trained tensor is quantized. */
+    public boolean anyQuantized() {
+        for (Trained t : trained) if (t.quantized()) return true;
+        return false;
     }
 
     /**
@@ -120,8 +212,8 @@ public final class Trainables {
     public void refreshThresholds(Weights w, int threads) {
         if (method != Method.SMEZO) return;
         for (Trained t : trained) {
-            float h = Thresholds.forSparsity(w.data(t.entry()), t.type(), t.entry().elements(), sparsity, threads);
-            TensorPerturbation.magnitude(t.entry().id(), h).writeTo(t.cfg());
+            float h = threshold(w, t.entry(), t.type(), t.quant(), sparsity, threads);
+            t.perturbation().withThreshold(h).writeTo(t.cfg());
         }
     }
 
@@ -130,8 +222,14 @@ public final class Trainables {
         double[] f = new double[trained.size()];
         for (int i = 0; i < f.length; i++) {
             Trained t = trained.get(i);
-            long n = t.entry().elements();
-            f[i] = (double) NativeKernels.countMask(w.data(t.entry()), t.type(), n, t.cfg()) / n;
+            long n = t.parameters();
+            if (t.quant() == null) {
+                f[i] = (double) NativeKernels.countMask(w.data(t.entry()), t.type(), n, t.cfg()) / n;
+            } else {
+                try (Arena a = Arena.ofConfined()) {
+                    f[i] = (double) NativeKernels.countMask(gather(w, t.entry(), t.quant(), a), WeightType.F16, n, t.cfg()) / n;
+                }
+            }
         }
         return f;
     }
@@ -145,7 +243,7 @@ public final class Trainables {
     public double overallFraction(double[] f) {
         double kept = 0, total = 0;
         for (int i = 0; i < f.length; i++) {
-            long n = trained.get(i).entry().elements();
+            long n = trained.get(i).parameters();
             kept += f[i] * n;
             total += n;
         }

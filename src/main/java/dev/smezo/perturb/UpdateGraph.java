@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * The in-place update of every trained tensor, {@code W <- W - b*W + c*z*m} with c = -lr*g and
  * b = lr*wd, as one ggml graph of in-place custom ops on the stored weights (built once, run on the
  * backend's threads). The mask is computed from W before the update: the same mask both forwards
- * of the step used. F16/BF16 weights round stochastically.
+ * of the step used. F16/BF16 weights, and quantized tensors' F16 scales, round stochastically.
  */
 public final class UpdateGraph implements AutoCloseable {
     private final Backend backend;
@@ -32,7 +32,8 @@ public final class UpdateGraph implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             Trainables.Trained t = trainables.trained().get(i);
             Tensor w = weights.tensor(t.entry().name());
-            updates[i] = g.customInPlace(w, new Tensor[] {params}, NativeKernels.updateOp(), t.cfg());
+            updates[i] = g.customInPlace(w, new Tensor[] {params},
+                    t.quantized() ? NativeKernels.updateQuantOp() : NativeKernels.updateOp(), t.cfg());
         }
         this.graph = g.graph(updates);
         this.compute = new ComputeBuffer(backend.bufferType());

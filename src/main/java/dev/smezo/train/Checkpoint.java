@@ -4,6 +4,7 @@ import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.GgufValue;
 import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.Model;
+import dev.smezo.perturb.QuantScales;
 import dev.smezo.model.Weights;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -52,7 +53,7 @@ public final class Checkpoint {
         });
     }
 
-    /** Infinities and NaNs in F32, F16 or BF16 data (all-ones exponent); 0 for other types. */
+    /** Infinities and NaNs in F32, F16 or BF16 data, or in the F16 scales of a quantized type smezo trains; 0 for others. */
     static long nonFinite(MemorySegment data, GgmlType type) {
         long count = 0;
         switch (type) {
@@ -67,7 +68,13 @@ public final class Checkpoint {
                     if ((data.getAtIndex(HALF_BITS, i) & exp) == exp) count++;
                 }
             }
-            default -> { }
+            default -> {
+                QuantScales q = QuantScales.of(type);
+                if (q == null) break;
+                for (long p = 0, n = q.parameters(data.byteSize() / q.blockBytes() * q.blockElements()); p < n; p++) {
+                    if ((data.get(HALF_BITS, q.byteOffset(p)) & 0x7c00) == 0x7c00) count++;
+                }
+            }
         }
         return count;
     }

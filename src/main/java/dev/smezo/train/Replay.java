@@ -61,7 +61,7 @@ public final class Replay {
              BackendWeights weights = new BackendWeights(model.weights())) {
             log.requireBase(model.weights(), base, trajectory);
             Trainables t = Trainables.select(model.weights(), Trainer.selection(config), config.method(), config.sparsity(),
-                    config.maskSeed(), threads, arena);
+                    config.maskSeed(), config.scales(), threads, arena);
             try (UpdateGraph update = new UpdateGraph(weights, t, backend)) {
                 ZoModel updateOnly = new ZoModel() {
                     @Override

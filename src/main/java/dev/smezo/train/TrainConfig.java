@@ -1,6 +1,8 @@
 package dev.smezo.train;
 
 import dev.smezo.perturb.Method;
+import dev.smezo.perturb.ScaleMode;
+import dev.smezo.perturb.Trainables;
 import dev.smezo.zo.Schedule;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +42,20 @@ public record TrainConfig(
         String only,
         String exclude,
         long refreshEvery,
-        String bestBy) {
+        String bestBy,
+        ScaleMode scaleMode,
+        double scaleGain,
+        double clipG) {
+
+    /** A run with the default scale settings of quantized tensors and no clipping of g. */
+    public TrainConfig(String task, Method method, double sparsity, double lr, double eps, double weightDecay,
+                       int directions, Schedule schedule, int batch, long steps, long evalEvery, long seed, int maxLength,
+                       int nTrain, int nDev, int nTest, boolean trainNorms, String only, String exclude, long refreshEvery,
+                       String bestBy) {
+        this(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, steps, evalEvery, seed, maxLength,
+                nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, Trainables.Scales.DEFAULT.mode(),
+                Trainables.Scales.DEFAULT.gain(), 0);
+    }
 
     public TrainConfig {
         Objects.requireNonNull(task, "task");
@@ -65,6 +80,14 @@ public record TrainConfig(
         if (!bestBy.equals("loss") && !bestBy.equals("accuracy")) {
             throw new IllegalArgumentException("--best-by must be loss or accuracy: " + bestBy);
         }
+        Objects.requireNonNull(scaleMode, "scaleMode");
+        new Trainables.Scales(scaleMode, (float) scaleGain);   // checks the gain (fields are not set yet here)
+        if (!(clipG >= 0) || !Double.isFinite(clipG)) throw new IllegalArgumentException("--clip-g must be finite and >= 0 (0: none): " + clipG);
+    }
+
+    /** How quantized tensors' scales are perturbed. */
+    public Trainables.Scales scales() {
+        return new Trainables.Scales(scaleMode, (float) scaleGain);
     }
 
     /** R-MeZO's fixed keep-mask seed, derived from the run seed. */
@@ -100,6 +123,9 @@ public record TrainConfig(
         m.put("exclude", exclude);
         m.put("refresh_every", refreshEvery);
         m.put("best_by", bestBy);
+        m.put("scale_mode", scaleMode.name().toLowerCase(Locale.ROOT));
+        m.put("scale_gain", scaleGain);
+        m.put("clip_g", clipG);
         return m;
     }
 
@@ -118,7 +144,12 @@ public record TrainConfig(
                 integer(m, "batch"), lng(m, "steps"), lng(m, "eval_every"), lng(m, "seed"),
                 integer(m, "max_length"), integer(m, "n_train"), integer(m, "n_dev"), integer(m, "n_test"),
                 bool(m, "train_norms"), str(m, "only", true), str(m, "exclude", true),
-                lng(m, "refresh_every"), str(m, "best_by", false));
+                lng(m, "refresh_every"), str(m, "best_by", false),
+                // runs written before quantized training have none of these: their defaults
+                m.get("scale_mode") == null ? Trainables.Scales.DEFAULT.mode()
+                        : enumValue(ScaleMode.class, str(m, "scale_mode", false), "scale_mode"),
+                m.get("scale_gain") == null ? Trainables.Scales.DEFAULT.gain() : num(m, "scale_gain"),
+                m.get("clip_g") == null ? 0 : num(m, "clip_g"));
     }
 
     private static void requireRegex(String option, String regex) {
@@ -171,6 +202,7 @@ public record TrainConfig(
     /** The same run with another step budget (a resume may extend a run; everything else must match). */
     public TrainConfig withSteps(long s) {
         return new TrainConfig(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, s, evalEvery,
-                seed, maxLength, nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy);
+                seed, maxLength, nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, scaleMode, scaleGain,
+                clipG);
     }
 }

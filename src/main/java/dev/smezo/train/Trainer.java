@@ -113,10 +113,10 @@ public final class Trainer {
             if (Placement.onCuda(device)) plan = plan.computeOnDevice();
             plan.requireWithin(memoryLimit, "lower --batch or --max-length, or pass --memory-limit none to run anyway");
             Trainables trainables = Trainables.select(model.weights(), selection(config), config.method(), config.sparsity(),
-                    config.maskSeed(), threads, arena);
-            listener.message(String.format("training %d tensors (%,d of %,d parameters, %s, sparsity %s); frozen quantized: %d",
+                    config.maskSeed(), config.scales(), threads, arena);
+            listener.message(String.format("training %d tensors, %,d parameters (model: %,d weights), %s, sparsity %s: %s",
                     trainables.trained().size(), trainables.elements(), model.weights().totalElements(),
-                    config.method().name().toLowerCase(), config.sparsity(), trainables.frozenQuantized().size()));
+                    config.method().name().toLowerCase(), config.sparsity(), trainables.summary()));
             ZoConfig zc = zoConfig(config);
             try (Placement placement = Placement.open(device, model.weights(), threads);
                  PerturbedModel pm = new PerturbedModel(model.config(), placement.weights(), trainables, placement.backend())) {
@@ -138,7 +138,7 @@ public final class Trainer {
     static ZoConfig zoConfig(TrainConfig config) {
         return ZoConfig.of(config.lr(), config.seed()).withEps(config.eps())
                 .withWeightDecay(config.weightDecay()).withDirections(config.directions())
-                .withSchedule(config.schedule(), config.steps());
+                .withSchedule(config.schedule(), config.steps()).withClip(config.clipG());
     }
 
     /** The loop and its state. */

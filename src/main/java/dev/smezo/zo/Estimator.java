@@ -11,7 +11,8 @@ import java.util.List;
  * then, when every loss and g is finite, the updates W &lt;- W - lr/q * g_j * z(s_j) * m, one per direction,
  * in order; the decay lr * weightDecay * W is applied once per step, with the first direction's update
  * (so it acts on the step's starting W, as in W &lt;- W - lr * (mean_j g_j z_j m + wd W)). eps is used
- * as the float the model perturbs with, and g divides by that same float. A step with a NaN or
+ * as the float the model perturbs with, and g divides by that same float; with a clip, g is clipped to
+ * [-clip, clip] before use and the clipped g is the one logged. A step with a NaN or
  * infinite loss or g applies nothing and is counted ({@link #skippedSteps}); a step with lr 0 and no
  * decay applies nothing either.
  */
@@ -52,7 +53,7 @@ public final class Estimator {
             long s = seed(config.runSeed(), step, j);
             double plus = model.loss(s, eps);
             double minus = model.loss(s, -eps);
-            double g = (plus - minus) / (2.0 * eps);
+            double g = config.clip((plus - minus) / (2.0 * eps));   // the g applied (and logged)
             dirs.add(new StepResult.Direction(s, g, plus, minus));
             if (!Double.isFinite(plus) || !Double.isFinite(minus) || !Double.isFinite(g)) {
                 skipped++;

@@ -10,9 +10,10 @@ package dev.smezo.zo;
  * @param schedule    learning-rate schedule over totalSteps
  * @param totalSteps  steps of the run (needed by LINEAR and COSINE)
  * @param runSeed     the run's seed; every step's seeds derive from it ({@link Estimator#seed})
+ * @param clipG       |g| is clipped to this (QZO's 100 for quantized scales); 0: no clipping
  */
 public record ZoConfig(double eps, double lr, double weightDecay, int directions, Schedule schedule, long totalSteps,
-                       long runSeed) {
+                       long runSeed, double clipG) {
     public static final double DEFAULT_EPS = 1e-3;
 
     public ZoConfig {
@@ -26,6 +27,21 @@ public record ZoConfig(double eps, double lr, double weightDecay, int directions
         if (schedule != Schedule.CONSTANT && totalSteps <= 0) {
             throw new IllegalArgumentException(schedule + " schedule needs totalSteps > 0");
         }
+        if (!(clipG >= 0) || Double.isInfinite(clipG)) throw new IllegalArgumentException("clip " + clipG + " must be >= 0 and finite");
+    }
+
+    public ZoConfig(double eps, double lr, double weightDecay, int directions, Schedule schedule, long totalSteps,
+                    long runSeed) {
+        this(eps, lr, weightDecay, directions, schedule, totalSteps, runSeed, 0);
+    }
+
+    public ZoConfig withClip(double c) {
+        return new ZoConfig(eps, lr, weightDecay, directions, schedule, totalSteps, runSeed, c);
+    }
+
+    /** g clipped to [-clipG, clipG] (unchanged when clipG is 0 or g is not finite). */
+    public double clip(double g) {
+        return clipG > 0 && Double.isFinite(g) ? Math.max(-clipG, Math.min(clipG, g)) : g;
     }
 
     /** MeZO's defaults: eps 1e-3, no weight decay, one direction, constant rate. */
@@ -34,19 +50,19 @@ public record ZoConfig(double eps, double lr, double weightDecay, int directions
     }
 
     public ZoConfig withEps(double v) {
-        return new ZoConfig(v, lr, weightDecay, directions, schedule, totalSteps, runSeed);
+        return new ZoConfig(v, lr, weightDecay, directions, schedule, totalSteps, runSeed, clipG);
     }
 
     public ZoConfig withWeightDecay(double v) {
-        return new ZoConfig(eps, lr, v, directions, schedule, totalSteps, runSeed);
+        return new ZoConfig(eps, lr, v, directions, schedule, totalSteps, runSeed, clipG);
     }
 
     public ZoConfig withDirections(int q) {
-        return new ZoConfig(eps, lr, weightDecay, q, schedule, totalSteps, runSeed);
+        return new ZoConfig(eps, lr, weightDecay, q, schedule, totalSteps, runSeed, clipG);
     }
 
     public ZoConfig withSchedule(Schedule s, long total) {
-        return new ZoConfig(eps, lr, weightDecay, directions, s, total, runSeed);
+        return new ZoConfig(eps, lr, weightDecay, directions, s, total, runSeed, clipG);
     }
 
     /** The learning rate at a step. */

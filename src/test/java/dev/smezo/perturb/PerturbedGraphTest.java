@@ -47,6 +47,11 @@ class PerturbedGraphTest {
         "f16,  smezo, false, token_embd,   2",
         "bf16, mezo,  false, token_embd,   3",
         "bf16, rmezo, true,  token_embd,   1",
+        // Quantized: the scales train; the embedding's rows are dequantized from perturbed blocks.
+        "q8_0, smezo, false, '',           2",
+        "q8_0, mezo,  true,  '',           3",
+        "q4_0, rmezo, false, '',           1",
+        "q4_0, smezo, true,  '',           2",
     })
     void perturbedForwardEqualsReferencePerturbedWeights(String type, String method, boolean tied, String exclude,
                                                          int threads) throws Exception {
@@ -97,7 +102,11 @@ class PerturbedGraphTest {
             // The reference: perturb b's weights in Java, then a plain forward.
             for (Trainables.Trained tr : t.trained()) {
                 MemorySegment w = b.weights().data(b.weights().get(tr.entry().name()));
-                Reference.perturb(w, w, tr.type(), 0, tr.entry().elements(), tr.perturbation(), SEED, EPS);
+                if (tr.quantized()) {
+                    Reference.quantPerturb(w, w, tr.quant(), 0, tr.quant().blocks(tr.entry().elements()), tr.perturbation(), SEED, EPS);
+                } else {
+                    Reference.perturb(w, w, tr.type(), 0, tr.entry().elements(), tr.perturbation(), SEED, EPS);
+                }
             }
             float[] viaReference, plainA;
             try (Forward f = new Forward(b.config(), wb.plain(), backend, shape)) {
@@ -114,7 +123,8 @@ class PerturbedGraphTest {
     }
 
     @ParameterizedTest(name = "{0} {1} threads={2}")
-    @CsvSource({"f32, smezo, 1", "f32, mezo, 3", "f16, smezo, 2", "bf16, rmezo, 3"})
+    @CsvSource({"f32, smezo, 1", "f32, mezo, 3", "f16, smezo, 2", "bf16, rmezo, 3", "q8_0, smezo, 2", "q4_0, mezo, 3",
+                "q4_0, rmezo, 1"})
     void updateGraphEqualsReferenceUpdate(String type, String method, int threads) throws Exception {
         Path path = TestModels.synth(dir, "tiny", 2, typeOf(type), false, 23);
         float c = -3e-4f, b = 1e-5f;
@@ -131,7 +141,12 @@ class PerturbedGraphTest {
             for (Trainables.Trained tr : t.trained()) {
                 Weights.Entry e = tr.entry();
                 MemorySegment w = ref.weights().data(ref.weights().get(e.name()));
-                Reference.update(w, tr.type(), 0, e.elements(), tr.perturbation(), SEED, c, b);
+                if (tr.quantized()) {
+                    // c is relative to |v| * gain here: a step of -0.3% of each scale
+                    Reference.quantUpdate(w, tr.quant(), 0, tr.quant().blocks(e.elements()), tr.perturbation(), SEED, c, b);
+                } else {
+                    Reference.update(w, tr.type(), 0, e.elements(), tr.perturbation(), SEED, c, b);
+                }
                 assertEquals(-1, w.mismatch(a.weights().data(e)), "tensor " + e.name() + " differs from the reference update");
             }
             long changed = 0;
