@@ -86,3 +86,14 @@ int32_t smezo_llama_decode(struct llama_context * ctx, const int32_t * tokens, c
 void smezo_llama_clear(struct llama_context * ctx) {
     llama_memory_clear(llama_get_memory(ctx), true);
 }
+
+// llama.cpp's own quantizer (what `llama-quantize` runs): in -> out as ftype (enum llama_ftype), every
+// quantizable tensor of one type when pure, else the mixes' per-tensor rules. Returns its status (0 ok).
+int32_t smezo_llama_quantize(const char * in, const char * out, int32_t ftype, int32_t pure, int32_t n_threads) {
+    llama_backend_init();   // idempotent
+    llama_model_quantize_params p = llama_model_quantize_default_params();
+    p.ftype = (enum llama_ftype) ftype;
+    p.pure = pure != 0;
+    p.nthread = n_threads;
+    return (int32_t) llama_model_quantize(in, out, &p);
+}

@@ -17,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -121,18 +123,16 @@ final class InfoCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** What `train` trains by default and with --train-norms, in tensors and parameters. */
+    /** What `train` trains by default and with --train-norms: tensors, and parameters of each kind. */
     private static String trains(Weights w) {
-        long[] n = new long[5];
+        List<Weights.Entry> matrices = new ArrayList<>();
+        long[] vectors = new long[2];
         for (Weights.Entry e : w.entries()) {
             boolean def = Trainables.Selection.MATRICES.accepts(e);
-            boolean all = new Trainables.Selection(true, null, null).accepts(e);
-            boolean quantized = !e.type().isFloat();
-            if (def && !quantized) { n[0]++; n[1] += e.elements(); }
-            if (def && quantized) n[4]++;
-            if (all && !def) { n[2]++; n[3] += e.elements(); }
+            if (def) matrices.add(e);
+            if (!def && new Trainables.Selection(true, null, null).accepts(e)) { vectors[0]++; vectors[1] += e.elements(); }
         }
-        return String.format(Locale.ROOT, "%d matrices (%,d parameters)%s; --train-norms adds %d norms and biases (%,d)",
-                n[0], n[1], n[4] > 0 ? ", " + n[4] + " quantized matrices frozen" : "", n[2], n[3]);
+        return String.format(Locale.ROOT, "%d matrices (%s); --train-norms adds %d norms and biases (%,d)",
+                matrices.size(), Trainables.summary(matrices), vectors[0], vectors[1]);
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ScoreCommand.class,
             SynthCommand.class,
+            QuantizeCommand.class,
             TasksCommand.class,
             EvalCommand.class,
             TrainCommand.class,

@@ -179,15 +179,29 @@ public final class Trainables {
      * 128 weights", float kinds after quantized ones, each in file order of first appearance.
      */
     public String summary() {
+        return summary(trained.stream().map(Trained::entry).toList());
+    }
+
+    /**
+     * {@link #summary()} of any tensors: quantized ones by the scales they would train, float ones by
+     * their weights, and types whose scales smezo does not train as "(not trained)".
+     */
+    public static String summary(List<Weights.Entry> entries) {
         java.util.Map<String, long[]> kinds = new java.util.LinkedHashMap<>();
-        for (boolean quantizedPass : new boolean[] {true, false}) {
-            for (Trained t : trained) {
-                if (t.quantized() != quantizedPass) continue;
-                String k = t.quantized() ? t.quant().type.ggmlName() + " (" + t.quant().names + ")" : t.entry().type().ggmlName();
+        for (int pass = 0; pass < 3; pass++) {   // trainable quantized, float, then the rest
+            for (Weights.Entry e : entries) {
+                QuantScales q = QuantScales.of(e.type());
+                int kind = q != null ? 0 : WeightType.ofGgml(e.type().id()) != null ? 1 : 2;
+                if (kind != pass) continue;
+                String k = switch (kind) {
+                    case 0 -> e.type().ggmlName() + " (" + q.names + ")";
+                    case 1 -> e.type().ggmlName();
+                    default -> e.type().ggmlName() + " (not trained)";
+                };
                 long[] n = kinds.computeIfAbsent(k, x -> new long[3]);
                 n[0]++;
-                n[1] += t.parameters();
-                n[2] += t.entry().elements();
+                n[1] += q != null ? q.parameters(e.elements()) : e.elements();
+                n[2] += e.elements();
             }
         }
         List<String> parts = new ArrayList<>();

@@ -117,6 +117,10 @@ public final class Trainer {
             listener.message(String.format("training %d tensors, %,d parameters (model: %,d weights), %s, sparsity %s: %s",
                     trainables.trained().size(), trainables.elements(), model.weights().totalElements(),
                     config.method().name().toLowerCase(), config.sparsity(), trainables.summary()));
+            if (Placement.onCuda(device) && trainables.anyQuantized()) {
+                throw new IllegalArgumentException("--device " + device + ": the kernels that train quantized tensors' scales "
+                        + "run on the CPU only so far; use --device cpu, or leave the quantized tensors out with --exclude");
+            }
             ZoConfig zc = zoConfig(config);
             try (Placement placement = Placement.open(device, model.weights(), threads);
                  PerturbedModel pm = new PerturbedModel(model.config(), placement.weights(), trainables, placement.backend())) {

@@ -84,4 +84,18 @@ public final class TestModels {
         }
         return out;
     }
+
+    /**
+     * stories260K quantized by libllama's own quantizer (llama_model_quantize) into {@code dir}, cached
+     * by type name; skipped when stories260K is absent.
+     */
+    public static Path quantizedStories(Path dir, String typeName) {
+        Path out = dir.resolve("stories260K-" + typeName + ".gguf");
+        try {
+            if (!Files.exists(out)) dev.smezo.model.Quantizer.quantize(stories260K(), out, typeName, false, 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
 }
