@@ -4,11 +4,14 @@
 # for F32 models, llama-finetune (first-order AdamW). Every process runs alone under /usr/bin/time -v;
 # its "Maximum resident set size" is the figure. Writes benchmarks/results/DATE-memory.md.
 #
-# Usage: benchmarks/memory.sh [ROW...]       rows: stories f32 7b (default: all three)
+# Usage: benchmarks/memory.sh [ROW...]       rows: stories f32 7b q4_0 q4_K_M q4_0-2l q4_K_M-2l (default: the first three)
 #   stories  /work/shared/models/stories260K.gguf (or $STORIES), F32; also llama-finetune
 #   f32      synthetic LLaMA-7B shape, $F32_LAYERS (2) layers, F32 (~2.7 GB); also llama-finetune
 #   7b       synthetic LLaMA-7B shape, all 32 layers, F16 (~13.5 GB on disk, ~13 GB of memory;
 #            one forward and one step: minutes on 2 cores). Deleted afterwards unless KEEP=1.
+#   q4_0, q4_K_M   the 7B shape, 32 layers, synthesized in F16 and quantized by `smezo quantize`
+#            (llama.cpp's quantizer): training trains the block scales in place (~3.6 / 3.9 GB)
+#   q4_0-2l, q4_K_M-2l   the same with 2 layers (fast enough for BATCH=16 on 2 cores)
 # Environment:
 #   WORK=/tmp/smezo-bench    scratch: synthetic models, texts, raw outputs
 #   THREADS=$(nproc)         threads for every program
@@ -19,6 +22,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 ROWS=("${@:-stories f32 7b}")
+# quantized 7B shapes: synthesize F16 once per layer count, quantize with llama.cpp's own quantizer
+quantized() { # quantized LAYERS TYPE -> path
+  local f16="$WORK/llama7b-$1l-f16.gguf" q="$WORK/llama7b-$1l-$2.gguf"
+  if [[ ! -f "$q" ]]; then
+    [[ -f "$f16" ]] || ./smezo synth --shape llama-7b --layers "$1" --type f16 -o "$f16" >&2
+    ./smezo quantize "$f16" --type "$2" -o "$q" >&2
+  fi
+  echo "$q"
+}
 read -r -a ROWS <<<"${ROWS[*]}"
 WORK="${WORK:-/tmp/smezo-bench}"
 THREADS="${THREADS:-$(nproc)}"
@@ -112,10 +124,12 @@ for r in "${ROWS[@]}"; do
       m="$WORK/llama7b-32l-f16.gguf"
       [[ -f "$m" ]] || { ./smezo synth --shape llama-7b --layers 32 --type f16 -o "$m"; CREATED+=("$m"); }
       row "llama7b-shape-32l-f16" "$m" 0 1 1 0 ;;
-    *) echo "unknown row '$r' (stories, f32, 7b)" >&2; exit 2 ;;
+    q4_0|q4_K_M) m="$(quantized 32 "$r")"; CREATED+=("$m"); row "llama7b-shape-32l-$r" "$m" 0 1 1 0 ;;
+    q4_0-2l|q4_K_M-2l) m="$(quantized 2 "${r%-2l}")"; row "llama7b-shape-2l-${r%-2l}" "$m" 0 3 3 1 ;;
+    *) echo "unknown row '$r' (stories, f32, 7b, q4_0, q4_K_M, q4_0-2l, q4_K_M-2l)" >&2; exit 2 ;;
   esac
 done
-[[ "${KEEP:-0}" == 1 ]] || for f in "${CREATED[@]}"; do [[ "$f" == *7b-32l* ]] && rm -f "$f"; done
+[[ "${KEEP:-0}" == 1 ]] || for f in "${CREATED[@]}" "$WORK/llama7b-32l-f16.gguf"; do [[ "$f" == *7b-32l* ]] && rm -f "$f"; done
 
 {
   echo "# Memory: smezo training vs llama.cpp ($(date +%F))"

@@ -95,5 +95,8 @@ int32_t smezo_llama_quantize(const char * in, const char * out, int32_t ftype, i
     p.ftype = (enum llama_ftype) ftype;
     p.pure = pure != 0;
     p.nthread = n_threads;
+    // to a float type this dequantizes a quantized file (the other way to fine-tune it: all weights);
+    // requantizing to another quantized type loses precision and stays refused, as llama-quantize does
+    p.allow_requantize = ftype == LLAMA_FTYPE_ALL_F32 || ftype == LLAMA_FTYPE_MOSTLY_F16 || ftype == LLAMA_FTYPE_MOSTLY_BF16;
     return (int32_t) llama_model_quantize(in, out, &p);
 }
