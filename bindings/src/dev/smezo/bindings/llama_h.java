@@ -296,6 +296,44 @@ public final class llama_h {
         return smezo_llama_clear$.ADDR;
     }
 
+    private static final class smezo_llama_last_error$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("smezo_llama_last_error");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code const char * smezo_llama_last_error(void);} */
+    public static MemorySegment smezo_llama_last_error() {
+        try {
+            return (MemorySegment) smezo_llama_last_error$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw Symbols.rethrow("smezo_llama_last_error", t);
+        }
+    }
+
+    public static MemorySegment smezo_llama_last_error$address() {
+        return smezo_llama_last_error$.ADDR;
+    }
+
+    private static final class smezo_llama_quantize$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MemorySegment ADDR = Symbols.find("smezo_llama_quantize");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code int32_t smezo_llama_quantize(const char * in, const char * out, int32_t ftype, int32_t pure, int32_t n_threads);} */
+    public static int smezo_llama_quantize(MemorySegment in, MemorySegment out, int ftype, int pure, int n_threads) {
+        try {
+            return (int) smezo_llama_quantize$.HANDLE.invokeExact(in, out, ftype, pure, n_threads);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("smezo_llama_quantize", t);
+        }
+    }
+
+    public static MemorySegment smezo_llama_quantize$address() {
+        return smezo_llama_quantize$.ADDR;
+    }
+
     private static final class smezo_abi_ggml_tensor$ {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT);
         static final MemorySegment ADDR = Symbols.find("smezo_abi_ggml_tensor");
