@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * smezo's Java Q8_0/Q4_0 encoders (quantize_row_*_ref transcribed, so those files need no native
+ * library) against ggml's own quantizer as built: the same bytes, so a file synth wrote before ggml's
+ * quantizer came in is what it writes now, and a mix's Q8_0 fallbacks equal llama-quantize's.
+ */
 @Tag("native")
 class QuantizationTest {
     @ParameterizedTest
