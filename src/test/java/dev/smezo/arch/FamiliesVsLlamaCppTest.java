@@ -82,12 +82,7 @@ class FamiliesVsLlamaCppTest {
     })
     void logitsMatchLlamaDecode(Flavor flavor, String type, boolean tied, double tolerance) throws Exception {
         Path model = TestModels.synth(dir, flavor, "tiny", 2, typeOf(type), tied, 7);
-        int[] tokens = tokens(new Random(3), 48);
-        int ctx;
-        try (Model m = Model.open(model)) {
-            ctx = m.config().nCtxTrain();   // llama.cpp's default context, which smezo assumes
-        }
-        double diff = maxDiff(model, new int[][] {tokens}, ctx, c -> c);
+        double diff = LlamaCppComparison.compare(model, new int[][] {tokens(new Random(3), 48)}, 2).max();
         assertTrue(diff <= tolerance, "max |smezo - llama.cpp| = " + diff);
     }
 
@@ -113,12 +108,8 @@ class FamiliesVsLlamaCppTest {
     })
     void quantizedLogitsMatchLlamaDecode(Flavor flavor, String shape, String type, boolean tied) throws Exception {
         Path model = TestModels.synth(dir, flavor, shape, 2, type, tied, 7);
-        int ctx;
-        try (Model m = Model.open(model)) {
-            ctx = m.config().nCtxTrain();
-        }
         // as for q8_0: the same ggml kernels on the same blocks, so the F32 bound holds
-        double diff = maxDiff(model, new int[][] {tokens(new Random(3), 48)}, ctx, c -> c);
+        double diff = LlamaCppComparison.compare(model, new int[][] {tokens(new Random(3), 48)}, 2).max();
         assertTrue(diff <= 1e-4, "max |smezo - llama.cpp| = " + diff);
     }
 
@@ -140,11 +131,7 @@ class FamiliesVsLlamaCppTest {
         Path model = TestModels.synth(dir, flavor, "tiny", 2, GgmlType.F32, false, 11);
         Random r = new Random(5);
         int[][] seqs = {tokens(r, 17), tokens(r, 5), tokens(r, 40)};
-        int ctx;
-        try (Model m = Model.open(model)) {
-            ctx = m.config().nCtxTrain();
-        }
-        double diff = maxDiff(model, seqs, ctx, c -> c);
+        double diff = LlamaCppComparison.compare(model, seqs, 2).max();
         assertTrue(diff <= 1e-4, "padded batch vs llama_decode: " + diff);
         try (Model m = Model.open(model);
              CpuBackend backend = new CpuBackend(2);

@@ -67,11 +67,7 @@ class QuantizerTest {
         }
         int[] tokens = new Random(8).ints(16, 3, 500).toArray();
         tokens[0] = 1;
-        int ctx;
-        try (Model m = Model.open(q)) {
-            ctx = m.config().nCtxTrain();
-        }
-        LlamaCppComparison.Diff d = LlamaCppComparison.compare(q, new int[][] {tokens}, ctx, c -> c, 2);
+        LlamaCppComparison.Diff d = LlamaCppComparison.compare(q, new int[][] {tokens}, 2);
         System.out.printf("stories260K %s: max |smezo - llama.cpp| %.3g, max |logit| %.3f, relative %.3g%n",
                 type, d.max(), d.scale(), d.relative());
         assertTrue(d.relative() <= 1e-3, "max |smezo - llama.cpp| / max |logit| = " + d.relative());

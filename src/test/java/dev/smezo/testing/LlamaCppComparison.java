@@ -33,6 +33,18 @@ public final class LlamaCppComparison {
         return compare(path, seqs, ctx, config, threads).max();
     }
 
+    /**
+     * {@link #compare} with libllama at the file's training context, llama.cpp's default (which smezo
+     * assumes), and smezo's config as read.
+     */
+    public static Diff compare(Path path, int[][] seqs, int threads) throws Exception {
+        int ctx;
+        try (Model m = Model.open(path)) {
+            ctx = m.config().nCtxTrain();
+        }
+        return compare(path, seqs, ctx, c -> c, threads);
+    }
+
     /** The same, with the scale of the logits. */
     public static Diff compare(Path path, int[][] seqs, int ctx, UnaryOperator<ModelConfig> config, int threads)
             throws Exception {
