@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Random-weight models of a given {@link ModelShape} and {@link Flavor} (a supported family as its
@@ -19,7 +20,9 @@ import java.util.stream.IntStream;
  * <p>Values: matrices ~ N(0, 1/fan_in) so activations stay O(1) through the layers (random logits
  * are then informative enough to compare forwards), the untied token embedding ~ N(0, 1), norms
  * 1 + 0.1 N(0,1), biases 0.5 N(0,1), RoPE factors in [1, 4). Each tensor's values depend only on
- * (seed, tensor name, element index), in 1 Mi-element chunks generated in parallel.
+ * (seed, tensor name, element index), in 1 Mi-element chunks generated in parallel, whatever the
+ * type: a quantized model holds the F32 model's values quantized (by ggml's quantizer, as
+ * llama-quantize does), and a mix ({@link QuantMix}) types each tensor as llama-quantize would.
  */
 public final class Synth {
     private static final int CHUNK = 1 << 20;
@@ -77,8 +80,8 @@ public final class Synth {
             GgmlType.Q5_K, GgmlType.Q6_K);
 
     /** Every name {@link #named} takes: the uniform types, then llama-quantize's mixes. */
-    public static final List<String> TYPE_NAMES = java.util.stream.Stream.concat(UNIFORM.stream().map(GgmlType::ggmlName),
-            java.util.Arrays.stream(QuantMix.values()).map(m -> m.cliName)).toList();
+    public static final List<String> TYPE_NAMES = Stream.concat(UNIFORM.stream().map(GgmlType::ggmlName),
+            Stream.of(QuantMix.values()).map(m -> m.cliName)).toList();
 
     private final Flavor flavor;
     private final ModelShape shape;
@@ -143,7 +146,7 @@ public final class Synth {
         this.seed = seed;
         // A mix falls back per tensor as llama-quantize does; one type for every matrix must fit every row.
         int block = type.blockSize();
-        if (mix == null && tensors().stream().anyMatch(t -> t.ne().length > 1 && t.ne()[0] % block != 0)) {
+        if (mix == null && block > 1 && tensors().stream().anyMatch(t -> t.ne().length > 1 && t.ne()[0] % block != 0)) {
             throw new IllegalArgumentException(type.ggmlName() + " needs widths that are multiples of " + block
                     + "; shape " + shape.name() + " has n_embd " + shape.nEmbd() + ", n_ff " + shape.nFf()
                     + (block == 256 ? " (q4_K_M and q5_K_M fall back per tensor, as llama-quantize does)" : ""));
