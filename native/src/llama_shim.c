@@ -2,8 +2,9 @@
 // llama_batch). Keeping them in C means Java never has to mirror those large, version-specific
 // struct layouts; everything that crosses FFM here is pointers and scalars.
 //
-// libllama is used for two things only: the tokenizer (vocab-only load) and, in tests and
-// benchmarks, as the reference forward pass (llama_decode) that smezo's own graph must match.
+// libllama is used for three things only: the tokenizer (vocab-only load), its quantizer (the code
+// llama-quantize runs), and, in tests and benchmarks, the reference forward pass (llama_decode) that
+// smezo's own graph must match.
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,9 +15,13 @@
 #include "llama.h"
 
 static int smezo_log_min_level = GGML_LOG_LEVEL_ERROR;
+// The last error line logged: libllama reports why a call failed only there (llama_model_quantize
+// catches its exceptions, logs what() and returns 1), and Java puts it into its exception.
+static char smezo_last_error[1024];   // Java reads at most these 1024 bytes
 
 static void smezo_log_filter(enum ggml_log_level level, const char * text, void * user_data) {
     (void) user_data;
+    if (level == GGML_LOG_LEVEL_ERROR) snprintf(smezo_last_error, sizeof smezo_last_error, "%s", text);
     // CONT lines continue the previous message; keep them only when that level is shown.
     static int last_shown = 0;
     if (level == GGML_LOG_LEVEL_CONT) {
@@ -87,11 +92,20 @@ void smezo_llama_clear(struct llama_context * ctx) {
     llama_memory_clear(llama_get_memory(ctx), true);
 }
 
-// llama.cpp's own quantizer (what `llama-quantize` runs): in -> out as ftype (enum llama_ftype), every
-// quantizable tensor of one type when pure, else the mixes' per-tensor rules. Returns its status (0 ok).
+// The last error line ggml or libllama logged since smezo_log_level ("" when none).
+const char * smezo_llama_last_error(void) {
+    return smezo_last_error;
+}
+
+// Quantizes GGUF `in` into `out` with libllama's own quantizer, as llama-quantize does with default
+// options: ftype is a llama_ftype; pure != 0 gives every matrix the ftype's default type instead of
+// llama-quant.cpp's per-tensor mix; n_threads <= 0 uses every core. Returns 0 on success, else the
+// reason is in smezo_llama_last_error(). The quantizer reads tensors through its own mmap-backed
+// loader and never allocates backend buffers, so the extra buffer types (AMX repacking, which dies
+// with SIGILL on this machine) that smezo_llama_load turns off are not involved.
 int32_t smezo_llama_quantize(const char * in, const char * out, int32_t ftype, int32_t pure, int32_t n_threads) {
-    llama_backend_init();   // idempotent
-    llama_model_quantize_params p = llama_model_quantize_default_params();
+    smezo_last_error[0] = '\0';
+    struct llama_model_quantize_params p = llama_model_quantize_default_params();
     p.ftype = (enum llama_ftype) ftype;
     p.pure = pure != 0;
     p.nthread = n_threads;

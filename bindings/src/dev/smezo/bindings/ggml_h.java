@@ -201,6 +201,25 @@ public final class ggml_h {
         return ggml_type_name$.ADDR;
     }
 
+    private static final class ggml_quantize_chunk$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("ggml_quantize_chunk");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code size_t ggml_quantize_chunk(enum ggml_type type, const float * src, void * dst, int64_t start, int64_t nrows, int64_t n_per_row, const float * imatrix);} */
+    public static long ggml_quantize_chunk(int type, MemorySegment src, MemorySegment dst, long start, long nrows, long n_per_row, MemorySegment imatrix) {
+        try {
+            return (long) ggml_quantize_chunk$.HANDLE.invokeExact(type, src, dst, start, nrows, n_per_row, imatrix);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("ggml_quantize_chunk", t);
+        }
+    }
+
+    public static MemorySegment ggml_quantize_chunk$address() {
+        return ggml_quantize_chunk$.ADDR;
+    }
+
     private static final class ggml_new_tensor$ {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
         static final MemorySegment ADDR = Symbols.find("ggml_new_tensor");

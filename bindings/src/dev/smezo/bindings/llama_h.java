@@ -296,23 +296,23 @@ public final class llama_h {
         return smezo_llama_clear$.ADDR;
     }
 
-    private static final class smezo_abi_ggml_tensor$ {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT);
-        static final MemorySegment ADDR = Symbols.find("smezo_abi_ggml_tensor");
+    private static final class smezo_llama_last_error$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("smezo_llama_last_error");
         static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    /** {@code int64_t smezo_abi_ggml_tensor(int32_t what);} */
-    public static long smezo_abi_ggml_tensor(int what) {
+    /** {@code const char * smezo_llama_last_error(void);} */
+    public static MemorySegment smezo_llama_last_error() {
         try {
-            return (long) smezo_abi_ggml_tensor$.HANDLE.invokeExact(what);
+            return (MemorySegment) smezo_llama_last_error$.HANDLE.invokeExact();
         } catch (Throwable t) {
-            throw Symbols.rethrow("smezo_abi_ggml_tensor", t);
+            throw Symbols.rethrow("smezo_llama_last_error", t);
         }
     }
 
-    public static MemorySegment smezo_abi_ggml_tensor$address() {
-        return smezo_abi_ggml_tensor$.ADDR;
+    public static MemorySegment smezo_llama_last_error$address() {
+        return smezo_llama_last_error$.ADDR;
     }
 
     private static final class smezo_llama_quantize$ {
@@ -332,6 +332,25 @@ public final class llama_h {
 
     public static MemorySegment smezo_llama_quantize$address() {
         return smezo_llama_quantize$.ADDR;
+    }
+
+    private static final class smezo_abi_ggml_tensor$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT);
+        static final MemorySegment ADDR = Symbols.find("smezo_abi_ggml_tensor");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code int64_t smezo_abi_ggml_tensor(int32_t what);} */
+    public static long smezo_abi_ggml_tensor(int what) {
+        try {
+            return (long) smezo_abi_ggml_tensor$.HANDLE.invokeExact(what);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("smezo_abi_ggml_tensor", t);
+        }
+    }
+
+    public static MemorySegment smezo_abi_ggml_tensor$address() {
+        return smezo_abi_ggml_tensor$.ADDR;
     }
 
 }

@@ -1,6 +1,5 @@
 package dev.smezo.cli;
 
-import dev.smezo.gguf.GgmlType;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
 import picocli.CommandLine.Option;
@@ -26,7 +25,10 @@ final class ShapeOptions {
     Integer vocab;
 
     @Option(names = "--type",
-            description = "Matrix type: f32, f16, bf16, q8_0, q4_0 (vectors are always f32). Default: f32.")
+            description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1 (widths multiples of 32), "
+                    + "q2_K, q3_K, q4_K, q5_K, q6_K (multiples of 256; shape tiny-k), or llama-quantize's mixes q4_K_M, q5_K_M "
+                    + "(each tensor's type as llama-quantize picks it, the values those of f32). Vectors are always f32. "
+                    + "Default: f32.")
     String type;
 
     @Option(names = "--tied", description = "No output.weight: the token embedding doubles as the output matrix.")
@@ -57,14 +59,7 @@ final class ShapeOptions {
         Synth.Flavor flavor = Synth.Flavor.named(arch != null ? arch : "llama");
         // Gemma 2 files never hold an output matrix: tied is what the family is, not an option
         boolean tie = tied || flavor == Synth.Flavor.GEMMA2;
-        return new Synth(flavor, s, parseType(type != null ? type : "f32"), tie, seed != null ? seed : 1);
-    }
-
-    static GgmlType parseType(String name) {
-        for (GgmlType g : GgmlType.values()) {
-            if (g.ggmlName().equalsIgnoreCase(name) || g.name().equalsIgnoreCase(name)) return g;
-        }
-        throw new IllegalArgumentException("unknown tensor type '" + name + "' (f32, f16, bf16, q8_0, q4_0)");
+        return Synth.named(flavor, s, type != null ? type : "f32", tie, seed != null ? seed : 1);
     }
 
     static final class ShapeNames implements Iterable<String> {

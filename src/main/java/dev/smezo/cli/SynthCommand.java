@@ -26,9 +26,16 @@ import picocli.CommandLine.Option;
             "  gemma3  Gemma 3: window 16 on even layers, local rope base 1e4, global 1e6 with linear x8, Q/K norms",
             "  phi3    Phi-3: fused attn_qkv and gate+up, LongRoPE factors (context 1024, original 256)",
             "",
+            "--type picks the matrices' type: f32 (the default), f16, bf16; q8_0, q4_0, q4_1, q5_0, q5_1 (blocks of 32);",
+            "q2_K, q3_K, q4_K, q5_K, q6_K (blocks of 256: every width a multiple of 256, as in shape tiny-k), quantized by",
+            "ggml's own quantizer; or q4_K_M, q5_K_M, llama-quantize's mixes: each tensor gets the type llama-quantize",
+            "would give it (Q6_K output and more-bits attn_v/ffn_down, fallbacks for widths not a multiple of 256), and",
+            "the values are those of --type f32 with the same seed, so the file is the f32 model quantized.",
+            "",
             "Examples:",
             "  smezo synth --shape tiny -o tiny.gguf",
             "  smezo synth --arch qwen3 --type q8_0 -o qwen3-tiny.gguf",
+            "  smezo synth --shape tiny-k --layers 8 --type q4_K_M -o tiny-k-q4_K_M.gguf",
             "  smezo synth --shape llama-7b --layers 2 --type f16 -o 7b-2l.gguf"},
         mixinStandardHelpOptions = true)
 final class SynthCommand implements Callable<Integer> {
@@ -46,7 +53,7 @@ final class SynthCommand implements Callable<Integer> {
         Progress progress = new Progress("synth", totalBytes);
         synth.write(output, done -> progress.update(done, ""));
         System.err.printf(Locale.ROOT, "wrote %s: %s, shape %s, %d layers, %s, %,d parameters, %.1f MiB%n",
-                output, synth.flavor().cliName, s.name(), s.nLayer(), synth.type().ggmlName(), synth.parameters(),
+                output, synth.flavor().cliName, s.name(), s.nLayer(), synth.typeName(), synth.parameters(),
                 totalBytes / 1048576.0);
         return Main.EXIT_OK;
     }

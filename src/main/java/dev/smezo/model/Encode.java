@@ -1,5 +1,6 @@
 package dev.smezo.model;
 
+import dev.smezo.ggml.Quantization;
 import dev.smezo.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -7,7 +8,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * Float values into ggml's storage formats, as ggml's reference (non-SIMD) converters do it:
  * F16 and BF16 round to nearest even; Q8_0 and Q4_0 follow quantize_row_q8_0_ref and
- * quantize_row_q4_0_ref (ggml-quants.c).
+ * quantize_row_q4_0_ref (ggml-quants.c) in Java, so files of these types need no native library
+ * (QuantizationTest checks them byte for byte against ggml's); the other quantized types go through
+ * ggml's own quantizer ({@link Quantization}).
  */
 public final class Encode {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -32,7 +35,10 @@ public final class Encode {
             }
             case Q8_0 -> q8_0(v, n, dst, start);
             case Q4_0 -> q4_0(v, n, dst, start);
-            default -> throw new IllegalArgumentException("cannot encode " + type);
+            default -> {
+                if (!Quantization.TYPES.contains(type)) throw new IllegalArgumentException("cannot encode " + type);
+                Quantization.write(type, v, n, dst, start);
+            }
         }
     }
 

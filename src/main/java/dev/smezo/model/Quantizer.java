@@ -1,57 +1,74 @@
 package dev.smezo.model;
 
+import static dev.smezo.bindings.llama_h.smezo_llama_last_error;
 import static dev.smezo.bindings.llama_h.smezo_llama_quantize;
 
 import dev.smezo.ggml.Ggml;
 import dev.smezo.io.AtomicFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
- * llama.cpp's own quantizer ({@code llama_model_quantize}, what {@code llama-quantize} runs): the
- * reference way to make the quantized files users download, for tests and benchmarks. Names and
- * numbers are {@code enum llama_ftype} of the pinned llama.h.
+ * libllama's own quantizer ({@code llama_model_quantize} with its default parameters, what
+ * {@code llama-quantize IN OUT TYPE} does): the reference for smezo's mixes, and a way to get the
+ * quantized files users download from a float one.
  */
 public final class Quantizer {
+    /** llama-quantize's names and their llama_ftype values (include/llama.h at the pinned llama.cpp). */
+    private static final Map<String, Integer> FTYPES = new LinkedHashMap<>();
+
+    static {
+        String[] names = {"f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_K", "q3_K_S", "q3_K_M",
+            "q3_K_L", "q4_K_S", "q4_K_M", "q5_K_S", "q5_K_M", "q6_K"};
+        int[] ftypes = {0, 1, 32, 7, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
+        for (int i = 0; i < names.length; i++) FTYPES.put(names[i], ftypes[i]);
+    }
+
     private Quantizer() {}
 
-    /** llama-quantize's type names (lower case) and their llama_ftype values. */
-    public static final Map<String, Integer> FTYPES = ftypes();
+    /** The names {@link #quantize} takes, in llama-quantize's spelling (any case is accepted). */
+    public static List<String> names() {
+        return List.copyOf(FTYPES.keySet());
+    }
 
-    private static Map<String, Integer> ftypes() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        Object[][] t = {{"f32", 0}, {"f16", 1}, {"q4_0", 2}, {"q4_1", 3}, {"q8_0", 7}, {"q5_0", 8}, {"q5_1", 9},
-                        {"q2_k", 10}, {"q3_k_s", 11}, {"q3_k_m", 12}, {"q3_k_l", 13}, {"q4_k_s", 14}, {"q4_k_m", 15},
-                        {"q5_k_s", 16}, {"q5_k_m", 17}, {"q6_k", 18}, {"iq4_nl", 25}, {"bf16", 32}};
-        for (Object[] e : t) m.put((String) e[0], (Integer) e[1]);
-        return java.util.Collections.unmodifiableMap(m);
+    /** The llama_ftype of a name (case-insensitive). */
+    public static int ftype(String typeName) {
+        for (Map.Entry<String, Integer> e : FTYPES.entrySet()) if (e.getKey().equalsIgnoreCase(typeName)) return e.getValue();
+        throw new IllegalArgumentException("unknown quantization type '" + typeName + "' (" + String.join(", ", names()) + ")");
     }
 
     /**
-     * Quantizes {@code in} into {@code out} (written atomically: a failure leaves nothing).
+     * Quantizes GGUF {@code in} into {@code out} (atomically: a failure leaves {@code out} as it was
+     * and no temp file). {@code pure}: every matrix gets the type's base type (llama-quantize
+     * --pure), not the per-tensor mix; {@code threads} <= 0: every core.
      *
-     * @param typeName a llama-quantize name, any case: q8_0, q4_K_M, ...
-     * @param pure     every quantizable tensor of that one type (llama-quantize --pure)
-     * @throws IllegalArgumentException for an unknown name (the names are listed)
-     * @throws IOException naming both files when libllama fails
+     * @throws IllegalArgumentException for an unknown type name
+     * @throws IOException naming both files and libllama's reason when it fails
      */
     public static void quantize(Path in, Path out, String typeName, boolean pure, int threads) throws IOException {
-        Integer ftype = FTYPES.get(typeName.toLowerCase(Locale.ROOT));
-        if (ftype == null) throw new IllegalArgumentException("unknown quantization type '" + typeName + "' (" + FTYPES.keySet() + ")");
-        if (!Files.isRegularFile(in)) throw new IOException(in + ": no such file");
-        Ggml.init();
+        int ftype = ftype(typeName);
+        Ggml.init();   // routes libllama's log through smezo's filter, which keeps the last error
         AtomicFile.write(out, tmp -> {
             int rc;
+            String reason;
             try (Arena a = Arena.ofConfined()) {
                 rc = smezo_llama_quantize(a.allocateFrom(in.toString()), a.allocateFrom(tmp.toString()), ftype, pure ? 1 : 0,
-                        Math.max(1, threads));
+                        threads);
+                reason = smezo_llama_last_error().reinterpret(1024).getString(0).strip();
             }
-            if (rc != 0) throw new IOException("llama_model_quantize(" + in + " -> " + out + ", " + typeName + ") failed (" + rc + ")");
+            if (rc != 0) {
+                throw new IOException("quantizing " + in + " to " + typeName + " as " + out + " failed"
+                        + (reason.isEmpty() ? "" : ": " + reason));
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);   // libllama's ofstream does not sync; the rename must not outrun the data
+            }
         });
     }
 }

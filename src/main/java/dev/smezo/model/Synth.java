@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Random-weight models of a given {@link ModelShape} and {@link Flavor} (a supported family as its
@@ -19,7 +20,9 @@ import java.util.stream.IntStream;
  * <p>Values: matrices ~ N(0, 1/fan_in) so activations stay O(1) through the layers (random logits
  * are then informative enough to compare forwards), the untied token embedding ~ N(0, 1), norms
  * 1 + 0.1 N(0,1), biases 0.5 N(0,1), RoPE factors in [1, 4). Each tensor's values depend only on
- * (seed, tensor name, element index), in 1 Mi-element chunks generated in parallel.
+ * (seed, tensor name, element index), in 1 Mi-element chunks generated in parallel, whatever the
+ * type: a quantized model holds the F32 model's values quantized (by ggml's quantizer, as
+ * llama-quantize does), and a mix ({@link QuantMix}) types each tensor as llama-quantize would.
  */
 public final class Synth {
     private static final int CHUNK = 1 << 20;
@@ -71,9 +74,21 @@ public final class Synth {
      */
     public static final int PHI3_ORIGINAL_CONTEXT = 256;
 
+    /** The matrix types synth writes uniformly: floats, and what ggml quantizes without an importance matrix. */
+    private static final List<GgmlType> UNIFORM = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
+            GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
+            GgmlType.Q5_K, GgmlType.Q6_K);
+
+    /** Every name {@link #named} takes: the uniform types, then llama-quantize's mixes. */
+    public static final List<String> TYPE_NAMES = Stream.concat(UNIFORM.stream().map(GgmlType::ggmlName),
+            Stream.of(QuantMix.values()).map(m -> m.cliName)).toList();
+
     private final Flavor flavor;
     private final ModelShape shape;
+    /** Every matrix's type, or the base type of {@link #mix}. */
     private final GgmlType type;
+    /** A llama-quantize mix that types each tensor, or null when every matrix is {@link #type}. */
+    private final QuantMix mix;
     private final boolean tied;
     private final long seed;
 
@@ -85,16 +100,33 @@ public final class Synth {
     }
 
     public Synth(Flavor flavor, ModelShape shape, GgmlType type, boolean tied, long seed) {
-        if (!(type.isFloat() || type == GgmlType.Q8_0 || type == GgmlType.Q4_0)) {
-            throw new IllegalArgumentException("synth writes f32, f16, bf16, q8_0 or q4_0, not " + type);
+        this(flavor, shape, type, null, tied, seed);
+    }
+
+    /**
+     * Matrices typed by a llama-quantize mix: the values are those of the F32 model of the same seed,
+     * so the file is that model as llama-quantize would quantize it.
+     */
+    public Synth(Flavor flavor, ModelShape shape, QuantMix mix, boolean tied, long seed) {
+        this(flavor, shape, mix.base, mix, tied, seed);
+    }
+
+    /** The model with matrices of type {@code typeName}: one of {@link #TYPE_NAMES}, case-insensitive. */
+    public static Synth named(Flavor flavor, ModelShape shape, String typeName, boolean tied, long seed) {
+        QuantMix mix = QuantMix.named(typeName);
+        if (mix != null) return new Synth(flavor, shape, mix, tied, seed);
+        for (GgmlType t : UNIFORM) {
+            if (t.ggmlName().equalsIgnoreCase(typeName)) return new Synth(flavor, shape, t, tied, seed);
+        }
+        throw new IllegalArgumentException("unknown tensor type '" + typeName + "' (" + String.join(", ", TYPE_NAMES) + ")");
+    }
+
+    private Synth(Flavor flavor, ModelShape shape, GgmlType type, QuantMix mix, boolean tied, long seed) {
+        if (!UNIFORM.contains(type)) {
+            throw new IllegalArgumentException("synth writes " + String.join(", ", TYPE_NAMES) + "; not " + type.ggmlName());
         }
         if (shape.nEmbd() % shape.nHead() != 0 || shape.nHead() % shape.nHeadKv() != 0) {
             throw new IllegalArgumentException("inconsistent heads in shape " + shape);
-        }
-        int block = type.blockSize();
-        if (shape.nEmbd() % block != 0 || shape.nFf() % block != 0) {
-            throw new IllegalArgumentException(type.ggmlName() + " needs widths that are multiples of " + block
-                    + "; shape " + shape.name() + " has n_embd " + shape.nEmbd() + ", n_ff " + shape.nFf());
         }
         if (shape.nVocab() < 300) throw new IllegalArgumentException("vocabulary must be >= 300 tokens (259 are special and bytes)");
         // Far past any real model (LLaMA-65B: 80 layers, Llama 3: 128k tokens); beyond, the tensor list alone fills the heap.
@@ -109,16 +141,25 @@ public final class Synth {
         this.flavor = flavor;
         this.shape = shape;
         this.type = type;
+        this.mix = mix;
         this.tied = tied;
         this.seed = seed;
+        // A mix falls back per tensor as llama-quantize does; one type for every matrix must fit every row.
+        int block = type.blockSize();
+        if (mix == null && block > 1 && tensors().stream().anyMatch(t -> t.ne().length > 1 && t.ne()[0] % block != 0)) {
+            throw new IllegalArgumentException(type.ggmlName() + " needs widths that are multiples of " + block
+                    + "; shape " + shape.name() + " has n_embd " + shape.nEmbd() + ", n_ff " + shape.nFf()
+                    + (block == 256 ? " (q4_K_M and q5_K_M fall back per tensor, as llama-quantize does)" : ""));
+        }
     }
 
     public ModelShape shape() {
         return shape;
     }
 
-    public GgmlType type() {
-        return type;
+    /** The --type name: a ggml type ({@code q4_K}) or a mix ({@code q4_K_M}). */
+    public String typeName() {
+        return mix != null ? mix.cliName : type.ggmlName();
     }
 
     public Flavor flavor() {
@@ -133,7 +174,7 @@ public final class Synth {
     /** A short name, e.g. {@code synth:llama-30b:60l:f16}, {@code synth:qwen3:tiny:2l:f32}. */
     public String describe() {
         return "synth:" + (flavor == Flavor.LLAMA ? "" : flavor.cliName + ":") + shape.name() + ":" + shape.nLayer() + "l:"
-                + type.ggmlName() + (tied ? ":tied" : "");
+                + typeName() + (tied ? ":tied" : "");
     }
 
     /** Parameters (elements of every tensor). */
@@ -147,14 +188,18 @@ public final class Synth {
         return n;
     }
 
-    /** Tensors in llama.cpp's order (the family's layout); vectors are F32, matrices of the chosen type. */
+    /**
+     * Tensors in llama.cpp's order (the family's layout); vectors are F32, matrices of the chosen type
+     * or, for a mix, those of the F32 model retyped by the mix's rules.
+     */
     public List<Weights.TensorSpec> tensors() {
         TensorLayout layout = dev.smezo.arch.Architecture.of(flavor.arch).layout(config(), this::wants);
+        GgmlType matrices = mix != null ? GgmlType.F32 : type;
         List<Weights.TensorSpec> t = new ArrayList<>();
         for (TensorLayout.Spec s : layout.specs()) {
-            if (s.required() || wants(s.name())) t.add(new Weights.TensorSpec(s.name(), s.vector() ? GgmlType.F32 : type, s.ne()));
+            if (s.required() || wants(s.name())) t.add(new Weights.TensorSpec(s.name(), s.vector() ? GgmlType.F32 : matrices, s.ne()));
         }
-        return t;
+        return mix != null ? mix.apply(t, config()) : t;
     }
 
     /** Which optional tensors this flavour's files carry. */

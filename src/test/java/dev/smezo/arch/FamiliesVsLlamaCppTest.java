@@ -82,13 +82,35 @@ class FamiliesVsLlamaCppTest {
     })
     void logitsMatchLlamaDecode(Flavor flavor, String type, boolean tied, double tolerance) throws Exception {
         Path model = TestModels.synth(dir, flavor, "tiny", 2, typeOf(type), tied, 7);
-        int[] tokens = tokens(new Random(3), 48);
-        int ctx;
-        try (Model m = Model.open(model)) {
-            ctx = m.config().nCtxTrain();   // llama.cpp's default context, which smezo assumes
-        }
-        double diff = maxDiff(model, new int[][] {tokens}, ctx, c -> c);
+        double diff = LlamaCppComparison.compare(model, new int[][] {tokens(new Random(3), 48)}, 2).max();
         assertTrue(diff <= tolerance, "max |smezo - llama.cpp| = " + diff);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}, tied={3}: max diff <= 1e-4")
+    @CsvSource({
+        // family, shape, type, tied. ggml's quantizer wrote the blocks; the 256-blocks need tiny-k's widths
+        "LLAMA3,  tiny,   q4_1,   false",
+        "QWEN2,   tiny,   q5_0,   true",
+        "QWEN3,   tiny,   q5_1,   false",
+        "GEMMA2,  tiny-k, q2_K,   true",
+        "GEMMA3,  tiny-k, q3_K,   false",
+        "PHI3,    tiny-k, q4_K,   true",
+        "NEMO,    tiny-k, q5_K,   false",
+        "SMOLLM2, tiny-k, q6_K,   true",
+        // llama-quantize's mixes; on tiny every width falls back (Q5_0/Q5_1, Q8_0 for Q6_K)
+        "LLAMA,   tiny,   q4_K_M, false",
+        "LLAMA,   tiny-k, q4_K_M, true",
+        "QWEN3,   tiny-k, q4_K_M, false",
+        "PHI3,    tiny-k, q4_K_M, false",
+        "GEMMA2,  tiny,   q5_K_M, true",
+        "QWEN2,   tiny-k, q5_K_M, false",
+        "GEMMA3,  tiny-k, q5_K_M, true",
+    })
+    void quantizedLogitsMatchLlamaDecode(Flavor flavor, String shape, String type, boolean tied) throws Exception {
+        Path model = TestModels.synth(dir, flavor, shape, 2, type, tied, 7);
+        // as for q8_0: the same ggml kernels on the same blocks, so the F32 bound holds
+        double diff = LlamaCppComparison.compare(model, new int[][] {tokens(new Random(3), 48)}, 2).max();
+        assertTrue(diff <= 1e-4, "max |smezo - llama.cpp| = " + diff);
     }
 
     @Test
@@ -109,11 +131,7 @@ class FamiliesVsLlamaCppTest {
         Path model = TestModels.synth(dir, flavor, "tiny", 2, GgmlType.F32, false, 11);
         Random r = new Random(5);
         int[][] seqs = {tokens(r, 17), tokens(r, 5), tokens(r, 40)};
-        int ctx;
-        try (Model m = Model.open(model)) {
-            ctx = m.config().nCtxTrain();
-        }
-        double diff = maxDiff(model, seqs, ctx, c -> c);
+        double diff = LlamaCppComparison.compare(model, seqs, 2).max();
         assertTrue(diff <= 1e-4, "padded batch vs llama_decode: " + diff);
         try (Model m = Model.open(model);
              CpuBackend backend = new CpuBackend(2);

@@ -52,10 +52,20 @@ class PerturbedGraphTest {
         "q8_0, mezo,  true,  '',           3",
         "q4_0, rmezo, false, '',           1",
         "q4_0, smezo, true,  '',           2",
+        "q4_1, smezo, false, '',           2",
+        "q5_0, mezo,  false, '',           2",
+        "q5_1, rmezo, true,  '',           2",
+        // K-quants (d and dmin of 256-weight super-blocks) on the tiny-k shape, whose rows hold them
+        "q2_K, smezo, false, '',           2",
+        "q3_K, mezo,  true,  '',           2",
+        "q4_K, smezo, false, '',           3",
+        "q5_K, rmezo, false, '',           2",
+        "q6_K, smezo, true,  '',           2",
+        "q4_K_M, smezo, false, '',         2",
     })
     void perturbedForwardEqualsReferencePerturbedWeights(String type, String method, boolean tied, String exclude,
                                                          int threads) throws Exception {
-        checkPerturbedForward(TestModels.synth(dir, "tiny", 2, typeOf(type), tied, 21), method, exclude, threads);
+        checkPerturbedForward(synth(type, tied, 21), method, exclude, threads);
     }
 
     /**
@@ -124,9 +134,9 @@ class PerturbedGraphTest {
 
     @ParameterizedTest(name = "{0} {1} threads={2}")
     @CsvSource({"f32, smezo, 1", "f32, mezo, 3", "f16, smezo, 2", "bf16, rmezo, 3", "q8_0, smezo, 2", "q4_0, mezo, 3",
-                "q4_0, rmezo, 1"})
+                "q4_0, rmezo, 1", "q5_1, smezo, 2", "q4_K, smezo, 2", "q6_K, mezo, 3", "q2_K, rmezo, 1", "q4_K_M, smezo, 2"})
     void updateGraphEqualsReferenceUpdate(String type, String method, int threads) throws Exception {
-        Path path = TestModels.synth(dir, "tiny", 2, typeOf(type), false, 23);
+        Path path = synth(type, false, 23);
         float c = -3e-4f, b = 1e-5f;
         try (Arena arena = Arena.ofShared();
              Model a = Model.open(path);
@@ -211,6 +221,12 @@ class PerturbedGraphTest {
 
     static float[] copy(MemorySegment logits, int n) {
         return logits.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /** A 2-layer synthetic model of a type or mix: the tiny shape, or tiny-k (rows of 256) for K-quants. */
+    static Path synth(String type, boolean tied, long seed) {
+        boolean k = type.contains("_K") || type.contains("_k");
+        return TestModels.synth(dir, dev.smezo.model.Synth.Flavor.LLAMA, k ? "tiny-k" : "tiny", 2, type, tied, seed);
     }
 
     static GgmlType typeOf(String name) {

@@ -17,11 +17,36 @@ import java.util.function.UnaryOperator;
 public final class LlamaCppComparison {
     private LlamaCppComparison() {}
 
+    /** The largest |smezo - llama_decode| over the logits, and the largest |logit| of llama_decode's. */
+    public record Diff(double max, double scale) {
+        public double relative() {
+            return max / scale;
+        }
+    }
+
     /**
      * Max |smezo - llama_decode| over every position of the sequences, with libllama at context
      * {@code ctx} and smezo's config changed by {@code config}; fails when the logits are degenerate.
      */
     public static double maxDiff(Path path, int[][] seqs, int ctx, UnaryOperator<ModelConfig> config, int threads)
+            throws Exception {
+        return compare(path, seqs, ctx, config, threads).max();
+    }
+
+    /**
+     * {@link #compare} with libllama at the file's training context, llama.cpp's default (which smezo
+     * assumes), and smezo's config as read.
+     */
+    public static Diff compare(Path path, int[][] seqs, int threads) throws Exception {
+        int ctx;
+        try (Model m = Model.open(path)) {
+            ctx = m.config().nCtxTrain();
+        }
+        return compare(path, seqs, ctx, c -> c, threads);
+    }
+
+    /** The same, with the scale of the logits. */
+    public static Diff compare(Path path, int[][] seqs, int ctx, UnaryOperator<ModelConfig> config, int threads)
             throws Exception {
         float[][] ref;
         try (LlamaCppReference llama = new LlamaCppReference(path, ctx, seqs.length, threads)) {
@@ -50,7 +75,7 @@ public final class LlamaCppComparison {
             assertTrue(scale > 0.1, "logits are degenerate (max |logit| " + scale + ")");
             System.out.printf("%s: %d sequences, max |logit| %.3f, max |smezo - llama.cpp| %.3g%n",
                     path.getFileName(), seqs.length, scale, worst);
-            return worst;
+            return new Diff(worst, scale);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.Gguf;
 import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.ModelShape;
+import dev.smezo.model.Quantizer;
 import dev.smezo.model.Synth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,12 +43,32 @@ public final class TestModels {
 
     /** The same for a family (Gemma 2 is always tied, whatever {@code tied} says). */
     public static Path synth(Path dir, Synth.Flavor flavor, String shape, int layers, GgmlType type, boolean tied, long seed) {
+        return synth(dir, flavor, shape, layers, type.ggmlName(), tied, seed);
+    }
+
+    /** The same with a --type name: a ggml type or a mix such as q4_K_M. */
+    public static Path synth(Path dir, Synth.Flavor flavor, String shape, int layers, String typeName, boolean tied, long seed) {
         boolean tie = tied || flavor == Synth.Flavor.GEMMA2;
         Path out = dir.resolve((flavor == Synth.Flavor.LLAMA ? "" : flavor.cliName + "-") + shape + "-" + layers + "l-"
-                + type.ggmlName() + (tie ? "-tied" : "") + "-" + seed + ".gguf");
+                + typeName + (tie ? "-tied" : "") + "-" + seed + ".gguf");
         if (Files.isRegularFile(out)) return out;
         try {
-            new Synth(flavor, ModelShape.named(shape).withLayers(layers), type, tie, seed).write(out, null);
+            Synth.named(flavor, ModelShape.named(shape).withLayers(layers), typeName, tie, seed).write(out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /**
+     * stories260K quantized by libllama's own quantizer (llama-quantize's mix for {@code typeName},
+     * e.g. q8_0, q4_K_M) into {@code dir}, cached by name; skipped when stories260K is absent.
+     */
+    public static Path quantizedStories(Path dir, String typeName) {
+        Path out = dir.resolve("stories260K-" + typeName + ".gguf");
+        if (Files.isRegularFile(out)) return out;
+        try {
+            Quantizer.quantize(stories260K(), out, typeName, false, 2);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,20 +102,6 @@ public final class TestModels {
             Gguf g = Gguf.open(out, a);
             long at = g.dataOffset() + g.tensor("output_norm.weight").orElseThrow().offset();
             ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN), at);
-        }
-        return out;
-    }
-
-    /**
-     * stories260K quantized by libllama's own quantizer (llama_model_quantize) into {@code dir}, cached
-     * by type name; skipped when stories260K is absent.
-     */
-    public static Path quantizedStories(Path dir, String typeName) {
-        Path out = dir.resolve("stories260K-" + typeName + ".gguf");
-        try {
-            if (!Files.exists(out)) dev.smezo.model.Quantizer.quantize(stories260K(), out, typeName, false, 2);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return out;
     }
