@@ -79,30 +79,32 @@ void smezo_op_update(struct ggml_tensor * dst, int ith, int nth, void * userdata
 
 /* ---- quantized tensors: whole blocks per thread ---- */
 
+/* The thread's share [*s, *e) of a quantized op's blocks, or 0 when the op's tensors do not fit. */
+static int smz_quant_share(const struct ggml_tensor * dst, const smezo_tensor_cfg * cfg, int ith, int nth,
+                           smz_params * p, int64_t * s, int64_t * e) {
+    int64_t nb;
+    if (cfg == NULL || !smezo_op_quant_fits(dst, dst->src[0], &nb) || !smz_read_params(dst->src[1], p)) return 0;
+    smz_share(nb, ith, nth, 16, s, e);
+    return *s < *e;
+}
+
 void smezo_op_perturb_q(struct ggml_tensor * dst, int ith, int nth, void * userdata) {
-    const smezo_tensor_cfg * cfg = userdata;
     const struct ggml_tensor * w = dst->src[0];
     smz_params p;
-    int64_t nb;
-    if (cfg == NULL || !smezo_op_quant_fits(dst, w, &nb) || !smz_read_params(dst->src[1], &p)) return;
     int64_t s, e;
-    smz_share(nb, ith, nth, 16, &s, &e);
-    if (s < e) smezo_q_perturb_range(w->data, dst->data, (int32_t)w->type, s, e, cfg, p.seed, p.c);
+    if (smz_quant_share(dst, userdata, ith, nth, &p, &s, &e))
+        smezo_q_perturb_range(w->data, dst->data, (int32_t)w->type, s, e, userdata, p.seed, p.c);
 }
 
 void smezo_op_update_q(struct ggml_tensor * dst, int ith, int nth, void * userdata) {
-    const smezo_tensor_cfg * cfg = userdata;
     const struct ggml_tensor * w = dst->src[0];
     smz_params p;
-    int64_t nb;
-    if (cfg == NULL || !smezo_op_quant_fits(dst, w, &nb) || !smz_read_params(dst->src[1], &p)) return;
     int64_t s, e;
-    smz_share(nb, ith, nth, 16, &s, &e);
-    if (s >= e) return;
+    if (!smz_quant_share(dst, userdata, ith, nth, &p, &s, &e)) return;
     int32_t elems, bytes, ns, offs[2];
     smezo_q_layout((int32_t)w->type, &elems, &bytes, &ns, offs);
     if (dst->data != w->data) memcpy((char *)dst->data + s * bytes, (const char *)w->data + s * bytes, (size_t)((e - s) * bytes));
-    smezo_q_update_range(dst->data, (int32_t)w->type, s, e, cfg, p.seed, p.c, p.b);
+    smezo_q_update_range(dst->data, (int32_t)w->type, s, e, userdata, p.seed, p.c, p.b);
 }
 
 /* Blocks of one row at a time, at most this many per piece (a Q6_K piece is 13 KiB of stack). */

@@ -54,9 +54,11 @@ static void smz_q_scales(char * blocks, const smz_qlayout * L, int64_t block0, i
         smz_noise_chunk(seed, cfg->tensor_id, i >> 2, z);
         if (mode == SMEZO_MASK_RANDOM) smz_uniform24_chunk(cfg->mask_seed, cfg->tensor_id, SMEZO_STREAM_MASK, i >> 2, v);
         if (update) smz_uniform24_chunk(seed, cfg->tensor_id, SMEZO_STREAM_ROUND, i >> 2, rnd);
+        int64_t blk = done / L->ns;   /* block and scale of the chunk's first parameter in this range */
+        int sc = (int)(done % L->ns);
         for (int j = off; j < off + (int)cnt; j++) {
-            int64_t q = done + (j - off);   /* parameter offset in this range */
-            char * sp = blocks + (q / L->ns) * L->bytes + L->off[q % L->ns];
+            char * sp = blocks + blk * L->bytes + L->off[sc];
+            if (++sc == L->ns) { sc = 0; blk++; }
             float x0 = smz_f16_to_f32(smz_get16(sp));
             int m = smz_keep(mode, x0, v[j], cfg->threshold, cfg->keep_rate);
             float a = relative ? __builtin_fabsf(x0) : 1.0f;

@@ -118,19 +118,11 @@ class QuantEstimatorTest {
 
                 }
             }
-            double dot = 0, na = 0, nb = 0;
+            double cos = EstimatorOnModelTest.maskedCosine(trueGrad, estimate, mask);
             int kept = 0;
-            for (int i = 0; i < d; i++) {
-                double masked = mask[i] ? trueGrad[i] : 0;
-                dot += masked * estimate[i];
-                na += masked * masked;
-                nb += estimate[i] * estimate[i];
-                if (mask[i]) kept++;
-            }
-            double cos = dot / Math.sqrt(na * nb);
+            for (boolean k : mask) if (k) kept++;
             System.out.printf("%s %s %s: %d of %d scales masked in, %d samples, cosine %.4f%n", type, method, mode, kept, d,
                     samples, cos);
-            assertTrue(na > 0, "the gradient must not vanish");
             assertTrue(cos > bound, type + " " + method + " " + mode + ": cosine(mean g*z*m, masked FD gradient) = " + cos);
             if (method != Method.MEZO) {
                 assertTrue(kept < d * (1.2 * (1 - sparsity)) && kept > d * (0.8 * (1 - sparsity)), "mask keeps " + kept + " of " + d);

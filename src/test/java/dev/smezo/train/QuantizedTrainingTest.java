@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smezo.cli.CliRunner;
-import dev.smezo.forward.BackendWeights;
-import dev.smezo.forward.Batch;
-import dev.smezo.forward.Forward;
-import dev.smezo.ggml.CpuBackend;
 import dev.smezo.gguf.Gguf;
 import dev.smezo.gguf.GgufTensorInfo;
 import dev.smezo.json.Json;
-import dev.smezo.model.Model;
-import dev.smezo.reference.LlamaCppReference;
+import dev.smezo.testing.LlamaCppComparison;
 import dev.smezo.testing.TestModels;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -72,21 +67,10 @@ class QuantizedTrainingTest {
         run(List.of("replay", base.toString(), whole.resolve(Trajectory.FILE).toString(), "-o", replayed.toString()));
         assertEquals(-1, Files.mismatch(ckpt, replayed), "replay differs from the run");
 
-        int[] tokens = new Random(2).ints(40, 3, 512).toArray();
-        try (Model m = Model.open(ckpt);
-             CpuBackend backend = new CpuBackend(2);
-             BackendWeights w = new BackendWeights(m.weights());
-             Forward f = new Forward(m.config(), w.plain(), backend, Batch.allPositions(tokens).shape());
-             LlamaCppReference llama = new LlamaCppReference(ckpt, 256, 1, 2)) {
-            float[] ref = llama.logits(tokens), ours = f.logits(Batch.allPositions(tokens));
-            double worst = 0, scale = 0;
-            for (int i = 0; i < ref.length; i++) {
-                worst = Math.max(worst, Math.abs(ref[i] - ours[i]));
-                scale = Math.max(scale, Math.abs(ref[i]));
-            }
-            System.out.printf("%s checkpoint: max |logit| %.3f, max |libllama - smezo| = %.3g%n", quant, scale, worst);
-            assertTrue(worst <= 1e-4 * Math.max(1, scale), "max diff " + worst + " at max |logit| " + scale);
-        }
+        int[][] tokens = {new Random(2).ints(40, 3, 512).toArray()};
+        LlamaCppComparison.Diff d = LlamaCppComparison.compare(ckpt, tokens, 256, c -> c, 2);
+        System.out.printf("%s checkpoint: max |logit| %.3f, max |libllama - smezo| = %.3g%n", quant, d.scale(), d.max());
+        assertTrue(d.max() <= 1e-4 * Math.max(1, d.scale()), "max diff " + d.max() + " at max |logit| " + d.scale());
     }
 
     /** The same tensors (names, order, types, shapes) and tensor-data size; metadata: only smezo.* keys added. */
