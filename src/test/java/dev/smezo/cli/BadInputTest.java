@@ -196,15 +196,17 @@ class BadInputTest {
     }
 
     @Test
-    void aQuantizedModelPlansAndTrainsItsNorms() throws Exception {
-        // The memory plan once assumed float matrices and refused what --train-norms makes trainable.
+    void aQuantizedModelPlansAndTrainsItsScalesAndNorms() throws Exception {
+        // The memory plan once assumed float matrices and refused what --train-norms makes trainable;
+        // the 16 Q4_0 matrices train their scales, --train-norms adds the 5 F32 norms.
         CliRunner.Result info = CliRunner.run("info", "--shape", "tiny", "--type", "q4_0", "--no-tensors");
         assertEquals(Main.EXIT_OK, info.exitCode(), info.err());
         Path q4 = dir.resolve("q4.gguf");
         assertEquals(Main.EXIT_OK, CliRunner.run("synth", "--type", "q4_0", "--vocab", "301", "-o", q4.toString()).exitCode());
         CliRunner.Result r = run(trainArgs(q4, dir.resolve("run"), "--train-norms"));
         assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
-        assertTrue(r.err().contains("training 5 tensors"), r.err());
+        assertTrue(r.err().contains("training 21 tensors"), r.err());
+        assertTrue(r.err().contains("q4_0 (d): 16 tensors") && r.err().contains("f32: 5 tensors"), r.err());
     }
 
     @Test

@@ -212,16 +212,18 @@ class NativeKernelsTest {
     @Test
     void configLayoutMatchesTheBindingsAndC() {
         var c = NativeKernels.cfgLayout();
-        assertEquals(24, TensorPerturbation.LAYOUT.byteSize());
+        assertEquals(32, TensorPerturbation.LAYOUT.byteSize());
         assertEquals(c.byteSize(), TensorPerturbation.LAYOUT.byteSize());
         assertEquals(c.byteAlignment(), TensorPerturbation.LAYOUT.byteAlignment());
-        for (String f : new String[] {"tensor_id", "mask_mode", "threshold", "keep_rate", "mask_seed"}) {
+        for (String f : new String[] {"tensor_id", "mask_mode", "threshold", "keep_rate", "mask_seed", "scale_mode", "scale_gain"}) {
             var path = java.lang.foreign.MemoryLayout.PathElement.groupElement(f);
             assertEquals(c.byteOffset(path), TensorPerturbation.LAYOUT.byteOffset(path), f);
         }
         try (Arena arena = Arena.ofConfined()) {
             TensorPerturbation t = TensorPerturbation.random(-5, 0.3f, -77L);
             assertEquals(t, TensorPerturbation.readFrom(t.allocate(arena)));
+            TensorPerturbation q = t.withScale(ScaleMode.RELATIVE, 7.5f);
+            assertEquals(q, TensorPerturbation.readFrom(q.allocate(arena)));
         }
     }
 
@@ -234,12 +236,12 @@ class NativeKernelsTest {
             assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.perturb(w, w, WeightType.F32, 5, 4, cfg, 1, 1f));
             assertThrows(IllegalArgumentException.class,
                     () -> NativeKernels.perturb(MemorySegment.ofArray(new float[10]), w, WeightType.F32, 0, 10, cfg, 1, 1f));
-            MemorySegment bad = arena.allocate(24, 8);
+            MemorySegment bad = arena.allocate(32, 8);
             bad.set(ValueLayout.JAVA_INT, 4, 7);
             assertThrows(IllegalArgumentException.class, () -> NativeKernels.update(w, WeightType.F16, 0, 20, bad, 1, 1f, 0f));
             assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.update(w, WeightType.F16, 0, 21, cfg, 1, 1f, 0f));
             assertThrows(IndexOutOfBoundsException.class, () -> NativeKernels.noise(1, 0, 0, 11, w));
-            assertEquals(1, NativeKernels.version());
+            assertEquals(2, NativeKernels.version());
         }
     }
 }
