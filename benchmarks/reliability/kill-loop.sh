@@ -5,7 +5,8 @@
 # to the end; its model.gguf, best.gguf and trajectory must equal an uninterrupted run's byte for
 # byte. Writes benchmarks/results/DATE-kill-loop.md with where each kill landed.
 #
-# Usage: benchmarks/reliability/kill-loop.sh      Environment: N=100, WORK=/tmp/smezo-kill, OUT=...
+# Usage: benchmarks/reliability/kill-loop.sh      Environment: N=100, TYPE=f32 (a synth --type: q8_0 trains
+#   the block scales in place), WORK=/tmp/smezo-kill, OUT=...
 # Needs inotifywait (Debian: inotify-tools).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,7 +17,7 @@ OUT="${OUT:-benchmarks/results/$(date +%F)-kill-loop.md}"
 command -v inotifywait >/dev/null || { echo "kill-loop: needs inotifywait (apt-get install inotify-tools)" >&2; exit 2; }
 rm -rf "$WORK"; mkdir -p "$WORK"
 # a 16k vocabulary makes each checkpoint 8.6 MB, so a write (and its fsync) lasts long enough to be hit
-./smezo synth --shape tiny --vocab 16384 --seed 1 -o "$WORK/base.gguf" 2>/dev/null
+./smezo synth --shape tiny --vocab 16384 --seed 1 --type "${TYPE:-f32}" -o "$WORK/base.gguf" 2>/dev/null
 ARGS=(train "$WORK/base.gguf" --task synthetic-keywords --method smezo --lr 1e-2 --steps 150 --eval-every 5
       --refresh-every 20 --n-train 64 --n-dev 16 --n-test 16 --seed 1 -t 2)
 ./smezo "${ARGS[@]}" --out "$WORK/ref" >/dev/null 2>&1
@@ -60,7 +61,7 @@ done
   echo "# Kill loop: SIGKILL mid-run, resume, compare ($(date +%F))"
   echo
   echo "- Machine: $(lscpu | awk -F': +' '/^Model name/{print $2}'), $(nproc) CPUs; commit $(git rev-parse --short HEAD)."
-  echo "- Run: \`./smezo ${ARGS[*]}\` (tiny synthetic model with a 16,384-token vocabulary: 8.6 MB checkpoints; 150 steps, an evaluation and a possible best.gguf every 5 steps, model.gguf at the end)."
+  echo "- Run: \`./smezo ${ARGS[*]}\` (tiny synthetic model, type ${TYPE:-f32}, with a 16,384-token vocabulary: $(du -h "$WORK/ref/model.gguf" | cut -f1) checkpoints; 150 steps, an evaluation and a possible best.gguf every 5 steps, model.gguf at the end)."
   echo "- Each kill: SIGKILL at a random moment (1.0-5.0 s after start, odd rows) or the instant the n-th checkpoint temp file is created (even rows); then \`--resume\` to the end (or a fresh start when killed before the first step), and model.gguf, best.gguf and trajectory.jsonl compared with an uninterrupted run's; a row passes when they are identical and no temp file is left (the resumed run removes a killed run's)."
   echo
   echo "**$PASS of $N kills resumed to byte-identical output.** Kills that left a checkpoint temp file behind (the kill landed inside a write): $MIDWRITE; killed before the first step: $EARLY."
