@@ -82,13 +82,18 @@ static int smz_q_args(int32_t type, const smezo_tensor_cfg * cfg, int64_t bs, in
     return smz_qlayout_of(type, L) && smezo_cfg_ok(cfg) && bs >= 0 && be > bs;
 }
 
+/* Blocks [block0, block0 + nblocks) copied from src to dst (both pointing at that first block), scales perturbed. */
+static void smz_q_copy_perturb(const char * src, char * dst, const smz_qlayout * L, int64_t block0, int64_t nblocks,
+                               const smezo_tensor_cfg * cfg, uint64_t seed, float c) {
+    memcpy(dst, src, (size_t)(nblocks * L->bytes));
+    smz_q_scales(dst, L, block0, nblocks, cfg, seed, c, 0.0f, 0);
+}
+
 void smezo_q_perturb_range(const void * w, void * out, int32_t type, int64_t bs, int64_t be,
                            const smezo_tensor_cfg * cfg, uint64_t seed, float c) {
     smz_qlayout L;
     if (w == NULL || out == NULL || !smz_q_args(type, cfg, bs, be, &L)) return;
-    char * dst = (char *)out + bs * L.bytes;
-    memcpy(dst, (const char *)w + bs * L.bytes, (size_t)((be - bs) * L.bytes));
-    smz_q_scales(dst, &L, bs, be - bs, cfg, seed, c, 0.0f, 0);
+    smz_q_copy_perturb((const char *)w + bs * L.bytes, (char *)out + bs * L.bytes, &L, bs, be - bs, cfg, seed, c);
 }
 
 void smezo_q_update_range(void * w, int32_t type, int64_t bs, int64_t be, const smezo_tensor_cfg * cfg,
@@ -98,14 +103,11 @@ void smezo_q_update_range(void * w, int32_t type, int64_t bs, int64_t be, const 
     smz_q_scales((char *)w + bs * L.bytes, &L, bs, be - bs, cfg, seed, c, b, 1);
 }
 
-/* Perturbed copies of the blocks of one row piece into buf (at most SMZ_Q_PIECE blocks): the
- * embedding-rows op dequantizes them. */
+/* The embedding-rows op's piece: blocks [block0, block0 + nblocks) of w, perturbed, into buf. */
 void smz_q_perturb_piece(const void * w, char * buf, int32_t type, int64_t block0, int64_t nblocks,
                          const smezo_tensor_cfg * cfg, uint64_t seed, float c) {
     smz_qlayout L;
-    if (!smz_qlayout_of(type, &L)) return;
-    memcpy(buf, (const char *)w + block0 * L.bytes, (size_t)(nblocks * L.bytes));
-    smz_q_scales(buf, &L, block0, nblocks, cfg, seed, c, 0.0f, 0);
+    if (smz_qlayout_of(type, &L)) smz_q_copy_perturb((const char *)w + block0 * L.bytes, buf, &L, block0, nblocks, cfg, seed, c);
 }
 
 void smezo_q_gather_scales(const void * w, int32_t type, int64_t n_blocks, uint16_t * out) {

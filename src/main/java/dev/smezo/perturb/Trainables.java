@@ -90,7 +90,6 @@ public final class Trainables {
     public static Trainables select(Weights w, Selection sel, Method method, double sparsity, long maskSeed,
                                     Scales scales, int threads, Arena arena) {
         if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException("sparsity " + sparsity + " outside [0, 1)");
-        requireFiniteScales(w);
         List<Trained> out = new ArrayList<>();
         for (Weights.Entry e : w.entries()) {
             if (!sel.accepts(e)) continue;
@@ -115,7 +114,8 @@ public final class Trainables {
     }
 
     /**
-     * Every quantized tensor's scales are finite (a NaN or infinite scale makes every forward NaN).
+     * Every quantized tensor's scales are finite (a NaN or infinite scale makes every forward NaN):
+     * checked once when a run or a replay opens its base, before any planning or step.
      *
      * @throws IllegalArgumentException naming the tensor, the block and the scale
      */

@@ -4,6 +4,7 @@ import dev.smezo.gguf.GgmlType;
 import dev.smezo.gguf.GgufValue;
 import dev.smezo.gguf.GgufWriter;
 import dev.smezo.model.Model;
+import dev.smezo.perturb.NativeKernels;
 import dev.smezo.perturb.QuantScales;
 import dev.smezo.model.Weights;
 import java.io.IOException;
@@ -45,15 +46,17 @@ public final class Checkpoint {
         // Checked tensor by tensor as it is copied: a throw here leaves no file (the writer deletes its temp file).
         w.write(out, (info, dst) -> {
             MemorySegment.copy(weights.data(byName.get(info.name())), 0, dst, 0, dst.byteSize());
-            long bad = nonFinite(dst, info.type());
-            if (bad > 0) {
-                throw new Trainer.DivergedException(String.format(Locale.ROOT, "tensor %s holds %,d non-finite values; "
-                        + "%s not written (lower --lr or --eps)", info.name(), bad, out));
+            QuantScales q = QuantScales.of(info.type());
+            long bad = q == null ? nonFinite(dst, info.type()) : NativeKernels.firstNonFiniteScale(dst, q, dst.byteSize() / q.blockBytes());
+            if (q == null ? bad > 0 : bad >= 0) {
+                throw new Trainer.DivergedException(String.format(Locale.ROOT, "tensor %s holds %s; %s not written (lower --lr or --eps)",
+                        info.name(), q == null ? String.format(Locale.ROOT, "%,d non-finite values", bad)
+                                : String.format(Locale.ROOT, "a non-finite scale (block %,d)", bad / q.scalesPerBlock()), out));
             }
         });
     }
 
-    /** Infinities and NaNs in F32, F16 or BF16 data, or in the F16 scales of a quantized type smezo trains; 0 for others. */
+    /** Infinities and NaNs in F32, F16 or BF16 data (all-ones exponent); 0 for other types (quantized scales: NativeKernels). */
     static long nonFinite(MemorySegment data, GgmlType type) {
         long count = 0;
         switch (type) {
@@ -68,13 +71,7 @@ public final class Checkpoint {
                     if ((data.getAtIndex(HALF_BITS, i) & exp) == exp) count++;
                 }
             }
-            default -> {
-                QuantScales q = QuantScales.of(type);
-                if (q == null) break;
-                for (long p = 0, n = q.parameters(data.byteSize() / q.blockBytes() * q.blockElements()); p < n; p++) {
-                    if ((data.get(HALF_BITS, q.byteOffset(p)) & 0x7c00) == 0x7c00) count++;
-                }
-            }
+            default -> { }
         }
         return count;
     }

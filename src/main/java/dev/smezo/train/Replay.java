@@ -60,6 +60,7 @@ public final class Replay {
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights weights = new BackendWeights(model.weights())) {
             log.requireBase(model.weights(), base, trajectory);
+            Trainables.requireFiniteScales(model.weights());
             Trainables t = Trainables.select(model.weights(), Trainer.selection(config), config.method(), config.sparsity(),
                     config.maskSeed(), config.scales(), threads, arena);
             try (UpdateGraph update = new UpdateGraph(weights, t, backend)) {

@@ -102,6 +102,7 @@ public final class Trainer {
         try (Arena arena = Arena.ofShared();
              Model model = Model.open(base);
              Tokenizer tok = Tokenizer.load(base, model.metadata())) {
+            Trainables.requireFiniteScales(model.weights());
             List<EncodedExample> train = EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength());
             List<EncodedExample> dev = EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength());
             List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength());

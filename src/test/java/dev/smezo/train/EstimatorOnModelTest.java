@@ -52,7 +52,7 @@ class EstimatorOnModelTest {
             Random r = new Random(8);
             TokenObjective obj = TokenObjective.nextTokens(new int[][] {r.ints(24, 3, 512).toArray(), r.ints(24, 3, 512).toArray()}, 512);
             int d = (int) t.elements();
-            double[] trueGrad = new double[d], estimate = new double[d];
+            double[] trueGrad = new double[d], estimate;
             boolean[] mask = new boolean[d];
             try (PerturbedModel pm = new PerturbedModel(m.config(), bw, t, backend)) {
                 ModelZo zo = new ModelZo(pm);
@@ -73,21 +73,7 @@ class EstimatorOnModelTest {
                         trueGrad[k] = (lp - lm) / (2.0 * h);
                     }
                 }
-                // The estimator: g for many seeds; z*m from the native noise of each tensor.
-                float[] z = new float[d];
-                MemorySegment zs = arena.allocate(4L * 4096);
-                for (int s = 0; s < samples; s++) {
-                    long seed = Estimator.seed(123, s, 0);
-                    double g = (zo.loss(seed, eps) - zo.loss(seed, -eps)) / (2.0 * eps);
-                    int off = 0;
-                    for (Trainables.Trained tr : t.trained()) {
-                        int n = (int) tr.entry().elements();
-                        NativeKernels.noise(seed, tr.entry().id(), 0, n, zs);
-                        for (int i = 0; i < n; i++) z[off + i] = zs.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                        off += n;
-                    }
-                    for (int i = 0; i < d; i++) if (mask[i]) estimate[i] += g * z[i] / samples;
-                }
+                estimate = meanGzm(zo, t, mask, samples, eps, arena);
             }
             double cos = maskedCosine(trueGrad, estimate, mask);
             int kept = 0;
@@ -110,5 +96,26 @@ class EstimatorOnModelTest {
         }
         assertTrue(na > 0, "the gradient must not vanish");
         return dot / Math.sqrt(na * nb);
+    }
+
+    /** The estimator: the mean of g*z*m over {@code samples} seeds, z of every trained parameter from the native noise. */
+    static double[] meanGzm(ModelZo zo, Trainables t, boolean[] mask, int samples, float eps, Arena arena) {
+        int d = (int) t.elements();
+        double[] estimate = new double[d];
+        float[] z = new float[d];
+        MemorySegment zs = arena.allocate(4L * 4096);
+        for (int s = 0; s < samples; s++) {
+            long seed = Estimator.seed(123, s, 0);
+            double g = (zo.loss(seed, eps) - zo.loss(seed, -eps)) / (2.0 * eps);
+            int off = 0;
+            for (Trainables.Trained tr : t.trained()) {
+                int n = (int) tr.parameters();
+                NativeKernels.noise(seed, tr.entry().id(), 0, n, zs);
+                for (int i = 0; i < n; i++) z[off + i] = zs.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                off += n;
+            }
+            for (int i = 0; i < d; i++) if (mask[i]) estimate[i] += g * z[i] / samples;
+        }
+        return estimate;
     }
 }

@@ -8,13 +8,11 @@ import dev.smezo.gguf.GgmlType;
 import dev.smezo.model.Model;
 import dev.smezo.perturb.Fp16;
 import dev.smezo.perturb.Method;
-import dev.smezo.perturb.NativeKernels;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.QuantScales;
 import dev.smezo.perturb.ScaleMode;
 import dev.smezo.perturb.Trainables;
 import dev.smezo.testing.TestModels;
-import dev.smezo.zo.Estimator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -75,7 +73,7 @@ class QuantEstimatorTest {
             Random r = new Random(8);
             TokenObjective obj = TokenObjective.nextTokens(new int[][] {r.ints(24, 3, 512).toArray(), r.ints(24, 3, 512).toArray()}, 512);
             int d = (int) t.elements();
-            double[] trueGrad = new double[d], estimate = new double[d];
+            double[] trueGrad = new double[d], estimate;
             boolean[] mask = new boolean[d];
             try (PerturbedModel pm = new PerturbedModel(m.config(), bw, t, backend)) {
                 ModelZo zo = new ModelZo(pm);
@@ -102,21 +100,7 @@ class QuantEstimatorTest {
                         trueGrad[k] = (lp - lm) / ((double) vp - vm) * a;
                     }
                 }
-                float[] z = new float[d];
-                MemorySegment zs = arena.allocate(4L * 4096);
-                for (int s = 0; s < samples; s++) {
-                    long seed = Estimator.seed(123, s, 0);
-                    double g = (zo.loss(seed, eps) - zo.loss(seed, -eps)) / (2.0 * eps);
-                    int off = 0;
-                    for (Trainables.Trained tr : t.trained()) {
-                        int n = (int) tr.parameters();
-                        NativeKernels.noise(seed, tr.entry().id(), 0, n, zs);
-                        for (int i = 0; i < n; i++) z[off + i] = zs.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                        off += n;
-                    }
-                    for (int i = 0; i < d; i++) if (mask[i]) estimate[i] += g * z[i] / samples;
-
-                }
+                estimate = EstimatorOnModelTest.meanGzm(zo, t, mask, samples, eps, arena);
             }
             double cos = EstimatorOnModelTest.maskedCosine(trueGrad, estimate, mask);
             int kept = 0;
