@@ -144,6 +144,25 @@ public final class llama_h {
         return llama_vocab_get_add_bos$.ADDR;
     }
 
+    private static final class llama_vocab_is_eog$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT);
+        static final MemorySegment ADDR = Symbols.find("llama_vocab_is_eog");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code bool llama_vocab_is_eog(const struct llama_vocab * vocab, llama_token token);} */
+    public static boolean llama_vocab_is_eog(MemorySegment vocab, int token) {
+        try {
+            return (boolean) llama_vocab_is_eog$.HANDLE.invokeExact(vocab, token);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("llama_vocab_is_eog", t);
+        }
+    }
+
+    public static MemorySegment llama_vocab_is_eog$address() {
+        return llama_vocab_is_eog$.ADDR;
+    }
+
     private static final class llama_tokenize$ {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_BOOLEAN, JAVA_BOOLEAN);
         static final MemorySegment ADDR = Symbols.find("llama_tokenize");

@@ -4,11 +4,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --data}: where the built-in tasks' files live (../shared/data/superglue beside the repository by default). */
+/**
+ * {@code --data}: a JSONL file of chat, prompt/completion or text records to train on, or the
+ * directory where the built-in tasks' files live (../shared/data/superglue beside the repository by
+ * default).
+ */
 final class DataOption {
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Directory of the built-in tasks' files (default: ../shared/data/superglue beside the repository).")
+    @Option(names = "--data", paramLabel = "FILE.jsonl|DIR",
+            description = "A JSONL file to train on: chat {\"messages\": [...]}, ShareGPT {\"conversations\": [...]}, "
+                    + "{\"prompt\", \"completion\"}, Alpaca {\"instruction\", \"output\"} or {\"text\"}; or the directory "
+                    + "of the built-in tasks' files (default: ../shared/data/superglue beside the repository).")
     Path data;
+
+    /** Is --data a file (JSONL records to train on), not a tasks directory? */
+    boolean isFile() {
+        return data != null && !Files.isDirectory(data) && (Files.isRegularFile(data) || data.toString().endsWith(".jsonl"));
+    }
 
     Path resolve() {
         if (data != null) return data;

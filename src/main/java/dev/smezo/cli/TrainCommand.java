@@ -55,6 +55,22 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DataOption data;
 
+    @Option(names = "--dev", paramLabel = "FILE.jsonl", description = "With --data FILE.jsonl: the dev file (default: a tenth of "
+            + "the training records, at most --n-dev, held out by the seed).")
+    Path dev;
+
+    @Option(names = "--chat-template", paramLabel = "NAME|FILE", description = "With --data FILE.jsonl: render conversations with "
+            + "a Jinja FILE or a llama.cpp built-in NAME (chatml, llama3, gemma, ...) instead of the GGUF's tokenizer.chat_template.")
+    String chatTemplate;
+
+    @Option(names = "--train-on-prompt", description = "With --data FILE.jsonl: the loss covers every token, not only the "
+            + "assistant's answers (and the completions).")
+    boolean trainOnPrompt;
+
+    @Option(names = "--micro-batch", paramLabel = "N", description = "With --data FILE.jsonl: run each step's batch as forwards "
+            + "of N sequences (same perturbation; memory bounded by N; the loss is the whole batch's; default: the whole batch).")
+    Integer microBatch;
+
     @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo or rmezo (default: ${DEFAULT-VALUE}).")
     String method;
 
@@ -168,8 +184,13 @@ final class TrainCommand implements Callable<Integer> {
             RunLock.requireFree(resume);
             runDir = resume;
         } else {
-            if (task == null) throw new CliException(Main.EXIT_USAGE, "train needs --task (see `smezo tasks`) or --resume");
-            config = configFromOptions(task);
+            if (task == null && !data.isFile()) {
+                throw new CliException(Main.EXIT_USAGE, "train needs --task (see `smezo tasks`), --data FILE.jsonl or --resume");
+            }
+            if (task != null && data.isFile()) {
+                throw new CliException(Main.EXIT_USAGE, "--task " + task + " with --data " + data.data + " (a file): give one of them");
+            }
+            config = configFromOptions(task != null ? task : data.data.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
             runDir = out != null ? out : Path.of("runs", config.task().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
                     + config.method().name().toLowerCase(Locale.ROOT) + "-s" + seed);
             requireNewRunDir(runDir);
@@ -194,10 +215,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --schedule '" + schedule + "' (constant, linear, cosine)");
         }
         boolean copa = taskName.equalsIgnoreCase("copa");
+        TrainConfig.Jsonl jsonl = null;
+        boolean defaultSplits = !spec.commandLine().getParseResult().hasMatchedOption("--n-train");
+        if (data.isFile()) {
+            jsonl = new TrainConfig.Jsonl(data.data.toString(), dev == null ? null : dev.toString(), chatTemplate, trainOnPrompt);
+        } else if (dev != null || chatTemplate != null || trainOnPrompt || microBatch != null) {
+            throw new CliException(Main.EXIT_USAGE, "--dev, --chat-template, --train-on-prompt and --micro-batch "
+                    + "go with --data FILE.jsonl (a task trains on its own splits)");
+        }
         return new TrainConfig(taskName, parseMethod(method), sparsity, lr, eps, weightDecay, directions, sch, batch, steps,
                 evalEvery != null ? evalEvery : Math.max(1, steps / 5), seed, maxLength,
-                copa && nTrain == 1000 ? 300 : nTrain, copa && nDev == 500 ? 100 : nDev, nTest,
-                trainNorms, only, exclude, refreshEvery, bestBy, parseScaleMode(scaleMode), scaleGain, clipG);
+                jsonl != null ? (defaultSplits ? 0 : nTrain) : copa && nTrain == 1000 ? 300 : nTrain,
+                copa && nDev == 500 ? 100 : nDev, jsonl != null ? 0 : nTest,
+                trainNorms, only, exclude, refreshEvery, bestBy, parseScaleMode(scaleMode), scaleGain, clipG,
+                jsonl, microBatch == null ? 0 : microBatch);
     }
 
     static ScaleMode parseScaleMode(String m) {
@@ -303,6 +334,11 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void eval(long done, Evaluator.Result dev, Evaluator.Result test, double fraction) {
             if (progress.terminal()) System.err.print("\r\033[K");
+            if (dev != null && dev.metrics().containsKey("perplexity")) {   // JSONL data: loss over the answer tokens
+                System.err.printf(Locale.ROOT, "eval @ %d: dev loss %.4f perplexity %.3f over %s tokens | trained fraction %.4f%n",
+                        done, dev.loss(), Math.exp(dev.loss()), dev.metrics().get("tokens"), fraction);
+                return;
+            }
             System.err.printf(Locale.ROOT, "eval @ %d: dev acc %s loss %s | test acc %s | trained fraction %.4f%n", done,
                     dev == null ? "-" : pct(dev.accuracy()), dev == null ? "-" : String.format(Locale.ROOT, "%.4f", dev.loss()),
                     test == null ? "-" : pct(test.accuracy()), fraction);

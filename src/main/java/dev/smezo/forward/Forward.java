@@ -16,11 +16,16 @@ import java.lang.foreign.ValueLayout;
  * number of batches: each run writes the inputs and computes, allocating nothing.
  */
 public final class Forward implements AutoCloseable {
+    /** A compute buffer and a host logits buffer that graphs of several shapes share. */
+    public record Shared(ComputeBuffer compute, MemorySegment logits) {}
+
     private final ModelConfig config;
     private final ForwardShape shape;
     private final Backend backend;
     private final GraphBuilder builder;
     private final ComputeBuffer compute;
+    private final boolean ownsCompute;
+    private final int generation;   // of the compute buffer when this graph was allocated
     private final GraphInputs inputs;
     private final Tensor logits;
     private final MemorySegment graph;
@@ -37,6 +42,16 @@ public final class Forward implements AutoCloseable {
      */
     public Forward(ModelConfig config, java.util.function.Function<GraphBuilder, WeightSource> weights,
                    Backend backend, ForwardShape shape) {
+        this(config, weights, backend, shape, null);
+    }
+
+    /**
+     * @param shared buffers other graphs use too (graphs of several shapes, run one at a time: a step
+     *               holds the largest graph's buffers, not their sum), sized by the caller for the
+     *               largest of them; null: this graph's own
+     */
+    public Forward(ModelConfig config, java.util.function.Function<GraphBuilder, WeightSource> weights,
+                   Backend backend, ForwardShape shape, Shared shared) {
         this.config = config;
         this.shape = shape;
         this.backend = backend;
@@ -45,16 +60,22 @@ public final class Forward implements AutoCloseable {
         this.inputs = GraphInputs.create(builder, shape, config.hasSwa());
         this.logits = Architecture.of(config.arch()).build(new Blocks(builder, config, weights.apply(builder), shape, inputs));
         this.graph = builder.graph(logits);
-        this.compute = new ComputeBuffer(backend.bufferType());
-        compute.reserve(graph);
+        this.ownsCompute = shared == null;
+        this.compute = ownsCompute ? new ComputeBuffer(backend.bufferType()) : shared.compute();
+        if (ownsCompute) compute.reserve(graph);
         compute.allocate(graph);
+        this.generation = compute.generation();
         int n = shape.tokens();
         tokenBuf = arena.allocate(4L * n, 64);
         posBuf = arena.allocate(4L * n, 64);
         maskBuf = arena.allocate(4L * shape.length() * shape.length() * shape.sequences(), 64);
         maskSwaBuf = inputs.maskSwa() != null ? arena.allocate(maskBuf.byteSize(), 64) : null;
         outBuf = arena.allocate(4L * shape.outputs(), 64);
-        logitsBuf = arena.allocate(4L * shape.outputs() * config.nVocab(), 64);
+        long logitsBytes = 4L * shape.outputs() * config.nVocab();
+        if (shared != null && shared.logits().byteSize() < logitsBytes) {
+            throw new IllegalArgumentException("shape " + shape + " has more outputs than the shared logits buffer holds");
+        }
+        logitsBuf = shared != null ? shared.logits().asSlice(0, logitsBytes) : arena.allocate(logitsBytes, 64);
     }
 
     public ForwardShape shape() {
@@ -70,6 +91,14 @@ public final class Forward implements AutoCloseable {
     /** Bytes of the compute buffer (activations, inputs, scratch). */
     public long computeBytes() {
         return compute.bytes();
+    }
+
+    /**
+     * Did the shared compute buffer move since this graph was allocated (another graph needed more)?
+     * Then its tensors point into freed memory and it must be rebuilt.
+     */
+    public boolean stale() {
+        return compute.generation() != generation;
     }
 
     public int nodes() {
@@ -89,6 +118,8 @@ public final class Forward implements AutoCloseable {
 
     /** Runs the batch; the logits stay in native memory ({@link #logitsSegment()}). */
     public void run(Batch batch) {
+        if (stale()) throw new IllegalStateException("the shared compute buffer moved: rebuild " + this);
+        compute.allocate(graph);   // a no-op unless a graph of another shape used the shared buffer last
         writeInputs(batch);
         backend.compute(graph);
         logits.get(logitsBuf, 0);
@@ -149,7 +180,7 @@ public final class Forward implements AutoCloseable {
 
     @Override
     public void close() {
-        compute.close();
+        if (ownsCompute) compute.close();
         builder.close();
         arena.close();
     }

@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ComputeBuffer implements AutoCloseable {
     private final MemorySegment galloc;
+    private MemorySegment current;   // the graph whose tensors the buffer holds now
+    private int generation;          // counts the times the buffer moved (grew)
 
     public ComputeBuffer(MemorySegment bufferType) {
         Ggml.init();
@@ -27,11 +29,29 @@ public final class ComputeBuffer implements AutoCloseable {
     /** Sizes the buffer for {@code graph} (and allocates it). */
     public void reserve(MemorySegment graph) {
         if (!ggml_gallocr_reserve(galloc, graph)) throw new TooLargeException("ggml_gallocr_reserve");
+        current = null;
+        generation++;
     }
 
-    /** Assigns addresses to the graph's tensors; no allocation when already reserved for it. */
+    /**
+     * Assigns addresses to the graph's tensors; nothing to do when it was the last graph allocated.
+     * Graphs of several shapes may share the buffer, one at a time, when it was reserved for the
+     * largest: ggml re-plans a graph it did not allocate last, and the plan (a function of the graph
+     * alone) puts every tensor where it was, so graphs keep their addresses. Growing would move the
+     * buffer under the other graphs' tensors: then {@link #generation()} changes, and graphs
+     * allocated before must be rebuilt.
+     */
     public void allocate(MemorySegment graph) {
+        if (graph.equals(current)) return;
+        long before = bytes();
         if (!ggml_gallocr_alloc_graph(galloc, graph)) throw new TooLargeException("ggml_gallocr_alloc_graph");
+        if (bytes() != before) generation++;
+        current = graph;
+    }
+
+    /** Changes whenever the buffer moved: tensors allocated before then point into freed memory. */
+    public int generation() {
+        return generation;
     }
 
     public long bytes() {

@@ -82,21 +82,34 @@ public final class Tokenizer implements AutoCloseable {
      * tokenizer asks for one. Special-token text in {@code text} is not parsed (plain text).
      */
     public int[] encode(String text, boolean addSpecial) {
+        return encode(text, addSpecial, false);
+    }
+
+    /**
+     * With {@code parseSpecial}, special-token text ({@code <|im_end|>}) becomes that token, as
+     * llama-server tokenizes a rendered chat prompt.
+     */
+    public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment t = a.allocate(utf8.length + 1L);
             MemorySegment.copy(utf8, 0, t, ValueLayout.JAVA_BYTE, 0, utf8.length);
             int cap = utf8.length + 8;
             MemorySegment out = a.allocate(ValueLayout.JAVA_INT, cap);
-            int n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, false);
+            int n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, parseSpecial);
             if (n < 0) {
                 cap = -n;
                 out = a.allocate(ValueLayout.JAVA_INT, cap);
-                n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, false);
+                n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, parseSpecial);
             }
             if (n < 0) throw new IllegalStateException("llama_tokenize failed (" + n + ") on " + utf8.length + " bytes");
             return out.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_INT);
         }
+    }
+
+    /** Does the token end a generation (EOS, end-of-turn such as {@code <|im_end|>} or {@code <|eot_id|>})? */
+    public boolean isEog(int token) {
+        return llama_vocab_is_eog(vocab, token);
     }
 
     /** The text of one token (its bytes decoded as UTF-8; partial characters show as U+FFFD). */

@@ -17,8 +17,9 @@ import java.util.Map;
 public final class Evaluator {
     /** Metrics as Metrics.evaluate names them (n, accuracy, f1...), plus loss. */
     public record Result(Map<String, Object> metrics, double loss, int[] predicted) {
+        /** NaN where there is none (JSONL data has a loss and a perplexity only). */
         public double accuracy() {
-            return ((Number) metrics.get("accuracy")).doubleValue();
+            return metrics.get("accuracy") instanceof Number n ? n.doubleValue() : Double.NaN;
         }
     }
 

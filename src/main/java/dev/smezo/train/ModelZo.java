@@ -19,7 +19,7 @@ public final class ModelZo implements ZoModel {
 
     @Override
     public double loss(long seed, float scale) {
-        return objective.loss(model.logits(objective.batch(), objective.shape(), seed, scale));
+        return objective.loss((b, s) -> model.logits(b, s, seed, scale));
     }
 
     @Override

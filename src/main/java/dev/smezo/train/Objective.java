@@ -4,14 +4,17 @@ import dev.smezo.forward.Batch;
 import dev.smezo.forward.ForwardShape;
 import java.lang.foreign.MemorySegment;
 
-/** What a step minimizes on its batch: the batch to run, and the loss from its logits. */
+/**
+ * What a step minimizes on its batch. The loss runs the forwards it needs through {@link Forwards}
+ * (one for a task batch; one per micro-batch for sequence data), all at the same perturbation.
+ */
 public interface Objective {
-    /** The tokens to run and the positions whose logits the loss needs. */
-    Batch batch();
+    /** Runs a batch at the step's current perturbation and returns its logits (rows of n_vocab floats). */
+    @FunctionalInterface
+    interface Forwards {
+        MemorySegment logits(Batch batch, ForwardShape shape);
+    }
 
-    /** The graph shape to run it in (fixed for a run, so graphs are built once). */
-    ForwardShape shape();
-
-    /** The loss from the logits of the batch's output positions (rows of n_vocab floats, in order). */
-    double loss(MemorySegment logits);
+    /** The loss at the current perturbation; NaN when it is not finite (the step is skipped). */
+    double loss(Forwards forwards);
 }

@@ -20,17 +20,18 @@ public final class Plot {
     private Plot() {}
 
     public static void write(Path file, String title, List<Map<String, Object>> history) throws IOException {
-        List<double[]> loss = new ArrayList<>(), dev = new ArrayList<>(), test = new ArrayList<>();
+        List<double[]> loss = new ArrayList<>(), devLoss = new ArrayList<>(), dev = new ArrayList<>(), test = new ArrayList<>();
         for (Map<String, Object> m : history) {
             double step = Trainer.num(m.get("step"));
             if ("train".equals(m.get("type")) && m.get("loss") != null) loss.add(new double[] {step, Trainer.num(m.get("loss"))});
             if ("eval".equals(m.get("type"))) {
+                if (m.get("dev_loss") != null) devLoss.add(new double[] {step, Trainer.num(m.get("dev_loss"))});
                 if (m.get("dev_accuracy") != null) dev.add(new double[] {step, Trainer.num(m.get("dev_accuracy"))});
                 if (m.get("test_accuracy") != null) test.add(new double[] {step, Trainer.num(m.get("test_accuracy"))});
             }
         }
         RunFiles.writeAtomically(file, svg(title,
-                List.of(new Series("train loss", "#d62728", loss)),
+                List.of(new Series("train loss", "#d62728", loss), new Series("dev loss", "#9467bd", devLoss)),
                 List.of(new Series("dev accuracy", "#1f77b4", dev), new Series("test accuracy", "#2ca02c", test))));
     }
 

@@ -26,16 +26,19 @@ public final class TaskObjective implements Objective {
     }
 
     @Override
+    public double loss(Forwards forwards) {
+        return loss(forwards.logits(batch(), shape()));
+    }
+
     public Batch batch() {
         return batch.batch();
     }
 
-    @Override
     public ForwardShape shape() {
         return shape;
     }
 
-    @Override
+    /** The loss from the logits of the batch's output positions (rows of n_vocab floats, in order). */
     public double loss(MemorySegment logits) {
         double[][] scores = batch.meanLogProbs(logits, nVocab);
         double sum = 0;

@@ -44,16 +44,19 @@ public final class TokenObjective implements Objective {
     }
 
     @Override
+    public double loss(Forwards forwards) {
+        return loss(forwards.logits(batch(), shape()));
+    }
+
     public Batch batch() {
         return batch;
     }
 
-    @Override
     public ForwardShape shape() {
         return shape;
     }
 
-    @Override
+    /** The loss from the logits of the batch's output positions (rows of n_vocab floats, in order). */
     public double loss(MemorySegment logits) {
         double sum = 0;
         for (int i = 0; i < targets.length; i++) sum -= LogProbs.of(logits, i, nVocab, targets[i]);

@@ -45,7 +45,24 @@ public record TrainConfig(
         String bestBy,
         ScaleMode scaleMode,
         double scaleGain,
-        double clipG) {
+        double clipG,
+        Jsonl jsonl,
+        int microBatch) {
+
+    /**
+     * Training from JSONL files instead of a task: chat, prompt/completion or text records
+     * ({@code dev.smezo.data.DataFormat}).
+     *
+     * @param train         the training file
+     * @param dev           the dev file; null: dev records are held out of the training file
+     * @param chatTemplate  null (the GGUF's), a llama.cpp built-in name or a Jinja file
+     * @param trainOnPrompt the loss covers every token, not just the answers
+     */
+    public record Jsonl(String train, String dev, String chatTemplate, boolean trainOnPrompt) {
+        public Jsonl {
+            Objects.requireNonNull(train, "train");
+        }
+    }
 
     /** A run with the default scale settings of quantized tensors and no clipping of g. */
     public TrainConfig(String task, Method method, double sparsity, double lr, double eps, double weightDecay,
@@ -55,6 +72,15 @@ public record TrainConfig(
         this(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, steps, evalEvery, seed, maxLength,
                 nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, Trainables.Scales.DEFAULT.mode(),
                 Trainables.Scales.DEFAULT.gain(), 0);
+    }
+
+    /** A task run (no data files), one forward per step. */
+    public TrainConfig(String task, Method method, double sparsity, double lr, double eps, double weightDecay,
+                       int directions, Schedule schedule, int batch, long steps, long evalEvery, long seed, int maxLength,
+                       int nTrain, int nDev, int nTest, boolean trainNorms, String only, String exclude, long refreshEvery,
+                       String bestBy, ScaleMode scaleMode, double scaleGain, double clipG) {
+        this(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, steps, evalEvery, seed, maxLength,
+                nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, scaleMode, scaleGain, clipG, null, 0);
     }
 
     public TrainConfig {
@@ -83,6 +109,19 @@ public record TrainConfig(
         Objects.requireNonNull(scaleMode, "scaleMode");
         new Trainables.Scales(scaleMode, (float) scaleGain);   // checks the gain (fields are not set yet here)
         if (!(clipG >= 0) || !Double.isFinite(clipG)) throw new IllegalArgumentException("--clip-g must be finite and >= 0 (0: none): " + clipG);
+        if (microBatch < 0) throw new IllegalArgumentException("--micro-batch must be >= 1: " + microBatch);
+        if (microBatch > batch) throw new IllegalArgumentException("--micro-batch " + microBatch + " is more than --batch " + batch);
+        if (jsonl != null && bestBy.equals("accuracy")) {
+            throw new IllegalArgumentException("--best-by accuracy: JSONL data has no accuracy; the best checkpoint is by dev loss");
+        }
+        if (microBatch > 0 && jsonl == null) {
+            throw new IllegalArgumentException("--micro-batch applies to --data FILE.jsonl runs (task batches run as one forward)");
+        }
+    }
+
+    /** Sequences per forward: the micro-batch, or the whole batch. */
+    public int sequencesPerForward() {
+        return microBatch > 0 ? microBatch : batch;
     }
 
     /** How quantized tensors' scales are perturbed. */
@@ -126,6 +165,13 @@ public record TrainConfig(
         m.put("scale_mode", scaleMode.name().toLowerCase(Locale.ROOT));
         m.put("scale_gain", scaleGain);
         m.put("clip_g", clipG);
+        if (jsonl != null) {
+            m.put("data", jsonl.train());
+            m.put("dev_data", jsonl.dev());
+            m.put("chat_template", jsonl.chatTemplate());
+            m.put("train_on_prompt", jsonl.trainOnPrompt());
+            m.put("micro_batch", (long) microBatch);
+        }
         return m;
     }
 
@@ -149,7 +195,10 @@ public record TrainConfig(
                 m.get("scale_mode") == null ? Trainables.Scales.DEFAULT.mode()
                         : enumValue(ScaleMode.class, str(m, "scale_mode", false), "scale_mode"),
                 m.get("scale_gain") == null ? Trainables.Scales.DEFAULT.gain() : num(m, "scale_gain"),
-                m.get("clip_g") == null ? 0 : num(m, "clip_g"));
+                m.get("clip_g") == null ? 0 : num(m, "clip_g"),
+                m.get("data") == null ? null : new Jsonl(str(m, "data", false), str(m, "dev_data", true),
+                        str(m, "chat_template", true), bool(m, "train_on_prompt")),
+                m.get("data") == null ? 0 : integer(m, "micro_batch"));
     }
 
     private static void requireRegex(String option, String regex) {
@@ -203,6 +252,6 @@ public record TrainConfig(
     public TrainConfig withSteps(long s) {
         return new TrainConfig(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, s, evalEvery,
                 seed, maxLength, nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, scaleMode, scaleGain,
-                clipG);
+                clipG, jsonl, microBatch);
     }
 }

@@ -1,5 +1,7 @@
 package dev.smezo.train;
 
+import dev.smezo.chat.ChatTemplate;
+import dev.smezo.data.SequenceEncoder;
 import dev.smezo.io.AtomicFile;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.Placement;
@@ -91,28 +93,37 @@ public final class Trainer {
     public Summary run(boolean resume) throws IOException {
         long started = System.nanoTime();
         long baseline = Footprint.baseline();
-        Task task = Tasks.byName(config.task());
-        Splits splits = Splits.sample(task, dataDir, config.seed(), config.nTrain(), config.nDev(), config.nTest());
-        listener.message(splits.note());
-        if (splits.train().isEmpty()) throw new IllegalArgumentException("task " + task.name() + ": no training examples");
-        if (config.batch() > splits.train().size()) {
-            throw new IllegalArgumentException("--batch " + config.batch() + " is more than the " + splits.train().size()
-                    + " training examples: every step would repeat them (lower --batch or raise --n-train)");
+        Task task = null;
+        Splits splits = null;
+        if (config.jsonl() == null) {   // a task's splits are sampled before the model is opened
+            task = Tasks.byName(config.task());
+            splits = Splits.sample(task, dataDir, config.seed(), config.nTrain(), config.nDev(), config.nTest());
+            listener.message(splits.note());
+            if (splits.train().isEmpty()) throw new IllegalArgumentException("task " + task.name() + ": no training examples");
+            if (config.batch() > splits.train().size()) {
+                throw new IllegalArgumentException("--batch " + config.batch() + " is more than the " + splits.train().size()
+                        + " training examples: every step would repeat them (lower --batch or raise --n-train)");
+            }
         }
         try (Arena arena = Arena.ofShared();
              Model model = Model.open(base);
-             Tokenizer tok = Tokenizer.load(base, model.metadata())) {
+             Tokenizer tok = Tokenizer.load(base, model.metadata());
+             Templates templates = new Templates()) {
             Trainables.requireFiniteScales(model.weights());
-            List<EncodedExample> train = EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength());
-            List<EncodedExample> dev = EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength());
-            List<EncodedExample> test = EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength());
-            List<EncodedExample> all = new ArrayList<>(train);
-            all.addAll(dev);
-            all.addAll(test);
-            ForwardShape shape = CandidateBatch.shapeFor(all, config.batch(), false);
+            int nVocab = model.config().nVocab();
+            RunData data;
+            if (task != null) {
+                data = new TaskData(task, EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength()),
+                        EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength()),
+                        EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength()), config.batch(), config.seed(), nVocab);
+            } else {
+                data = SequenceData.open(config, tok, templates::open, nVocab, listener::message);
+            }
+            ForwardShape shape = data.largest();
             MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline);
             if (Placement.onCuda(device)) plan = plan.computeOnDevice();
-            plan.requireWithin(memoryLimit, "lower --batch or --max-length, or pass --memory-limit none to run anyway");
+            plan.requireWithin(memoryLimit, "lower --batch"
+                    + (config.jsonl() != null ? ", --micro-batch" : "") + " or --max-length, or pass --memory-limit none to run anyway");
             Trainables trainables = Trainables.select(model.weights(), selection(config), config.method(), config.sparsity(),
                     config.maskSeed(), config.scales(), threads, arena);
             listener.message(String.format("training %d tensors, %,d parameters (model: %,d weights), %s, sparsity %s: %s",
@@ -126,11 +137,30 @@ public final class Trainer {
             try (Placement placement = Placement.open(device, model.weights(), threads);
                  PerturbedModel pm = new PerturbedModel(model.config(), placement.weights(), trainables, placement.backend())) {
                 listener.message("device: " + placement.description());
+                if (data.variableShapes()) pm.reserveFor(shape);
                 ModelZo zo = new ModelZo(pm);
                 Estimator est = new Estimator(zo, zc);
-                Run run = new Run(task, model, trainables, placement, pm, zo, est, zc, shape, plan, train, dev, test);
+                Run run = new Run(data, model, trainables, placement, pm, zo, est, zc, plan);
                 return run.execute(resume, started);
             }
+        }
+    }
+
+    /** The chat template, opened when the data holds conversations (text records need none). */
+    private final class Templates implements AutoCloseable {
+        ChatTemplate template;
+
+        SequenceEncoder.Renderer open() {
+            if (template == null) {
+                template = ChatTemplate.open(base, config.jsonl().chatTemplate());
+                listener.message("chat template: " + template.description());
+            }
+            return template::render;
+        }
+
+        @Override
+        public void close() {
+            if (template != null) template.close();
         }
     }
 
@@ -148,7 +178,7 @@ public final class Trainer {
 
     /** The loop and its state. */
     private final class Run {
-        final Task task;
+        final RunData data;
         final Model model;
         final Trainables trainables;
         final Placement placement;
@@ -156,20 +186,16 @@ public final class Trainer {
         final ModelZo zo;
         final Estimator est;
         final ZoConfig zc;
-        final ForwardShape shape;
         final MemoryPlan plan;
-        final List<EncodedExample> train, dev, test;
-        final BatchSchedule batches;
         double best = Double.NaN, bestValue = Double.NaN;
         long bestStep = -1;
         double bestTest = Double.NaN, lastDev = Double.NaN, lastTest = Double.NaN;
         int consecutiveSkips;
         final List<Map<String, Object>> history = new ArrayList<>();
 
-        Run(Task task, Model model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
-            Estimator est, ZoConfig zc, ForwardShape shape, MemoryPlan plan, List<EncodedExample> train,
-            List<EncodedExample> dev, List<EncodedExample> test) {
-            this.task = task;
+        Run(RunData data, Model model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
+            Estimator est, ZoConfig zc, MemoryPlan plan) {
+            this.data = data;
             this.model = model;
             this.trainables = trainables;
             this.placement = placement;
@@ -177,12 +203,7 @@ public final class Trainer {
             this.zo = zo;
             this.est = est;
             this.zc = zc;
-            this.shape = shape;
             this.plan = plan;
-            this.train = train;
-            this.dev = dev;
-            this.test = test;
-            this.batches = new BatchSchedule(train.size(), config.batch(), config.seed());
         }
 
         /** The run, holding the directory's {@link RunLock} throughout: one writer per run directory. */
@@ -225,7 +246,7 @@ public final class Trainer {
                 long windowStart = System.nanoTime();
                 for (long s = done; s < config.steps(); s++) {
                     refreshIfDue(s);
-                    zo.objective(new TaskObjective(batches.examples(train, s), task.loss(), shape, model.config().nVocab()));
+                    zo.objective(data.objective(s));
                     StepResult r = est.step(s);
                     traj.write(r);
                     consecutiveSkips = r.skipped() ? consecutiveSkips + 1 : 0;
@@ -259,9 +280,9 @@ public final class Trainer {
             placement.toHost();
             Checkpoint.write(runDir.resolve(RunFiles.MODEL), model,
                     Checkpoint.keys(config, config.steps(), base.getFileName().toString()));
-            Plot.write(runDir.resolve(RunFiles.PLOT), task.name() + " / " + config.method().name().toLowerCase(), history);
+            Plot.write(runDir.resolve(RunFiles.PLOT), data.name() + " / " + config.method().name().toLowerCase(), history);
             Map<String, Object> sum = new LinkedHashMap<>();
-            sum.put("task", task.name());
+            sum.put("task", data.name());
             sum.put("method", config.method().name().toLowerCase());
             sum.put("steps", config.steps());
             sum.put("best_by", config.bestBy());
@@ -290,8 +311,8 @@ public final class Trainer {
         }
 
         void evaluate(long stepsDone, MetricsLog metrics) throws IOException {
-            Evaluator.Result d = dev.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, dev, config.batch());
-            Evaluator.Result t = test.isEmpty() ? null : Evaluator.evaluate(pm, shape, task, test, config.batch());
+            Evaluator.Result d = data.evaluate(pm, false);
+            Evaluator.Result t = data.evaluate(pm, true);
             placement.toHost();   // the masks are counted on the host copy
             double[] perTensor = trainables.realizedFractions(model.weights());
             double fraction = trainables.overallFraction(perTensor);
