@@ -26,7 +26,8 @@ import java.util.List;
  *
  * <p>A sequence longer than {@code maxLength} loses tokens from the left, after BOS; an answer is
  * never cut: one that the cut would reach is dropped whole. A sequence with no target left is
- * reported as dropped.
+ * reported as dropped. A {@code text} record (all of it trained) keeps its first {@code maxLength}
+ * tokens instead.
  */
 public final class SequenceEncoder {
     /** The chat template: the text of a conversation, with or without the assistant's generation prompt. */
@@ -39,7 +40,7 @@ public final class SequenceEncoder {
     public record Encoded(List<TokenSequence> sequences, int cut, int dropped, String firstDropped) {
         public String note(int maxLength) {
             if (cut == 0 && dropped == 0) return "";
-            return String.format("%d record(s) cut to --max-length %d (prompt tokens dropped from the left)%s",
+            return String.format("%d record(s) cut to --max-length %d (prompt tokens dropped from the left; text records' ends)%s",
                     cut, maxLength, dropped == 0 ? "" : ", " + dropped + " dropped with no answer token left (first: " + firstDropped + ")");
         }
     }
@@ -78,6 +79,7 @@ public final class SequenceEncoder {
     public TokenSequence encode(DataRecord r) {
         return switch (r) {
             case DataRecord.Chat c -> fit(r.where(), chat(c));
+            case DataRecord.Text t when t.prompt().isEmpty() -> head(r.where(), text(t));
             case DataRecord.Text t -> fit(r.where(), text(t));
         };
     }
@@ -152,6 +154,16 @@ public final class SequenceEncoder {
         boolean[] target = new boolean[tokens.length];
         Arrays.fill(target, Math.min(from, tokens.length), tokens.length, true);
         return new Masked(tokens, target);
+    }
+
+    /**
+     * Plain text (no prompt: every token is trained) keeps its first {@code maxLength} tokens, as a
+     * language-model window; the cut is counted, and nothing is dropped.
+     */
+    private TokenSequence head(String where, Masked m) {
+        int n = m.tokens.length;
+        if (n <= maxLength) return new TokenSequence(where, m.tokens, m.target, 0);
+        return new TokenSequence(where, Arrays.copyOf(m.tokens, maxLength), Arrays.copyOf(m.target, maxLength), n - maxLength);
     }
 
     /** Cuts from the left, after BOS, to {@code maxLength}, moving the cut past any answer it would split. */

@@ -127,6 +127,12 @@ class SequenceEncoderTest {
         assertEquals(2, e.dropped());
         assertEquals("test.jsonl:7", e.firstDropped());
         assertTrue(e.note(4).contains("2 dropped"), e.note(4));
+
+        // plain text is a language-model window: its start stays, nothing is dropped
+        TokenSequence text = tiny.encode(new DataRecord.Text("t.jsonl", 3, "", longQuestion));
+        assertEquals(4, text.length());
+        assertArrayEquals(Arrays.copyOf(tok.encode(longQuestion, true), 4), text.tokens());
+        assertEquals(3, text.targets());
     }
 
     @Test
