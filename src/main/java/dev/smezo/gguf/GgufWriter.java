@@ -172,11 +172,14 @@ public final class GgufWriter {
         checkSpace(AtomicFile.target(out).getParent(), total);
         AtomicFile.write(out, tmp -> {
             // Shared, so a filler may write its destination from several threads (synth does).
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofShared()) {
-                MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, total, arena);
-                writeTo(file, filler);
-                file.force();
+            // One mapping per tensor, unmapped once written: the written pages stay in the page cache
+            // but leave the process, so its resident memory grows by one tensor, not by the file (a
+            // 7B checkpoint would otherwise double a training run's peak RSS).
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                writeTo((offset, bytes) -> {
+                    Arena arena = Arena.ofShared();
+                    return new Window(ch.map(FileChannel.MapMode.READ_WRITE, offset, bytes, arena), arena);
+                }, filler);
                 ch.force(true);
             }
         });
@@ -193,16 +196,40 @@ public final class GgufWriter {
 
     /** Writes the whole file into {@code file}, exactly {@link #fileSize()} bytes: {@link #write} without the file. */
     void writeTo(MemorySegment file, TensorFiller filler) throws IOException {
+        writeTo((offset, bytes) -> new Window(file.asSlice(offset, bytes), null), filler);
+    }
+
+    /** A writable region of the output; {@code arena} (may be null) unmaps it, after forcing it to disk. */
+    private record Window(MemorySegment segment, Arena arena) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (arena == null) return;
+            segment.force();
+            arena.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Windows {
+        Window open(long offset, long bytes) throws IOException;
+    }
+
+    /** The header, then each tensor and its alignment padding, each through its own window. */
+    private void writeTo(Windows windows, TensorFiller filler) throws IOException {
         List<GgufTensorInfo> layout = layout();
         long alignment = alignment();
-        long metaBytes = GgufEncoder.write(file, metadata, layout);
-        long dataOffset = GgufParser.alignUp(metaBytes, alignment);
-        file.asSlice(metaBytes, dataOffset - metaBytes).fill((byte) 0);
+        long headerBytes = GgufParser.alignUp(GgufEncoder.size(metadata, layout), alignment);
+        try (Window w = windows.open(0, headerBytes)) {
+            long metaBytes = GgufEncoder.write(w.segment(), metadata, layout);
+            w.segment().asSlice(metaBytes).fill((byte) 0);
+        }
         for (GgufTensorInfo t : layout) {
-            long start = dataOffset + t.offset();
-            filler.fill(t, file.asSlice(start, t.bytes()));
-            long end = start + t.bytes();
-            file.asSlice(end, dataOffset + GgufParser.alignUp(end - dataOffset, alignment) - end).fill((byte) 0);
+            long start = headerBytes + t.offset();
+            long padded = GgufParser.alignUp(t.bytes(), alignment);   // offsets are aligned, so the padding is the tail's
+            try (Window w = windows.open(start, padded)) {
+                filler.fill(t, w.segment().asSlice(0, t.bytes()));
+                w.segment().asSlice(t.bytes()).fill((byte) 0);
+            }
         }
     }
 
