@@ -5,6 +5,7 @@ import dev.smezo.forward.Forward;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.ggml.CpuBackend;
 import dev.smezo.model.Model;
+import dev.smezo.model.Weights;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
@@ -26,11 +27,25 @@ import java.util.Locale;
  * @param computeBytes the compute buffer of the training graph (of the plain forward for method none)
  * @param hostBytes    tokens, positions, mask, output ids and logits kept on the Java side
  * @param runtimeBytes the runtime baseline plus its growth during a run
+ * @param checkpointBytes a training run's checkpoint write: the largest tensor (the writer maps one
+ *                     tensor of the new file at a time); 0 where nothing is written
  */
-public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes) {
+public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes,
+                         long checkpointBytes) {
+    public MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes) {
+        this(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes, 0);
+    }
+
     /** Predicted peak RSS, bytes. */
     public long total() {
-        return residentModelBytes() + computeBytes + hostBytes + runtimeBytes;
+        return residentModelBytes() + computeBytes + hostBytes + runtimeBytes + checkpointBytes;
+    }
+
+    /** The plan of a run that writes checkpoints of this model (its largest tensor mapped at a time). */
+    public MemoryPlan withCheckpoints(Model model) {
+        long largest = 0;
+        for (Weights.Entry e : model.weights().entries()) largest = Math.max(largest, e.bytes());
+        return new MemoryPlan(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes, largest);
     }
 
     /** The model's own resident memory: the file, or the weights of a model built in memory. */
@@ -43,7 +58,7 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
      * runtime's own host memory is not in the runtime baseline, so this is a lower bound there.)
      */
     public MemoryPlan computeOnDevice() {
-        return new MemoryPlan(fileBytes, weightsBytes, 0, hostBytes, runtimeBytes);
+        return new MemoryPlan(fileBytes, weightsBytes, 0, hostBytes, runtimeBytes, checkpointBytes);
     }
 
     /**
@@ -59,8 +74,9 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         if (residentModelBytes() + runtimeBytes > limit.bytes()) advice = "the model and the runtime alone do not fit: "
                 + "a smaller model, or a machine with more memory (--memory-limit none runs anyway)";
         throw new OverLimitException(String.format(Locale.ROOT,
-                "predicted peak memory %s (model %s + compute buffer %s + host buffers %s + runtime %s) is over %s, %s; %s",
+                "predicted peak memory %s (model %s + compute buffer %s + host buffers %s + runtime %s%s) is over %s, %s; %s",
                 mib(total()), mib(residentModelBytes()), mib(computeBytes), mib(hostBytes), mib(runtimeBytes),
+                checkpointBytes == 0 ? "" : " + checkpoint writing " + mib(checkpointBytes),
                 mib(limit.bytes()), limit.source(), advice));
     }
 

@@ -120,7 +120,8 @@ public final class Trainer {
                 data = SequenceData.open(config, tok, templates::open, nVocab, listener::message);
             }
             ForwardShape shape = data.largest();
-            MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline);
+            MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline)
+                    .withCheckpoints(model);
             if (Placement.onCuda(device)) plan = plan.computeOnDevice();
             plan.requireWithin(memoryLimit, "lower --batch"
                     + (config.jsonl() != null ? ", --micro-batch" : "") + " or --max-length, or pass --memory-limit none to run anyway");
