@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             InfoCommand.class,
             ScoreCommand.class,
+            GenerateCommand.class,
             SynthCommand.class,
             QuantizeCommand.class,
             TasksCommand.class,
