@@ -1,11 +1,15 @@
 package dev.smezo.cli;
 
+import dev.smezo.data.DataFiles;
+import dev.smezo.data.SequenceEncoder;
 import dev.smezo.generate.Generator;
 import dev.smezo.generate.Sampling;
 import dev.smezo.tokenizer.Tokenizer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -29,7 +33,8 @@ import picocli.CommandLine.Parameters;
             "  smezo generate stories260K.gguf --prompt 'Once upon a time'",
             "  smezo generate base.gguf --prompt 'Lily was sad because' --seed 7",
             "  smezo generate runs/x/model.gguf --prompt 'Lily was sad because' --seed 7   (its fine-tune)",
-            "  smezo generate model.gguf --prompt 'The cat' --temperature 0 --max-tokens 32 --echo"},
+            "  smezo generate model.gguf --prompt 'The cat' --temperature 0 --max-tokens 32 --echo",
+            "  smezo generate runs/x/model.gguf --chat dev.jsonl --temperature 0   (answer each conversation)"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class GenerateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model (any architecture libllama runs).")
@@ -43,7 +48,17 @@ final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--prompt", paramLabel = "TEXT",
                 description = "Plain text to continue (tokenized with the model's tokenizer, BOS added if it wants one).")
         String prompt;
+
+        @Option(names = "--chat", paramLabel = "FILE.jsonl",
+                description = "Conversations (any format `train --data` reads): each is rendered with the chat template up "
+                        + "to its last assistant turn, with the generation prompt, and answered; that turn, if any, is shown "
+                        + "on stderr as the reference.")
+        Path chat;
     }
+
+    @Option(names = "--chat-template", paramLabel = "NAME|FILE",
+            description = "With --chat: a llama.cpp built-in template NAME or a Jinja FILE instead of the GGUF's.")
+    String chatTemplate;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "" + Sampling.DEFAULT_MAX_TOKENS,
             description = "Generate at most N tokens (default: ${DEFAULT-VALUE}).")
@@ -76,15 +91,24 @@ final class GenerateCommand implements Callable<Integer> {
     private Sampling sampling;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         sampling = new Sampling(maxTokens, temperature, topP, seed);   // bad values fail before anything loads
         if (ctx != null) OptionChecks.atLeast("--ctx", ctx, 2);
+        if (chatTemplate != null && input.chat == null) throw new CliException(Main.EXIT_USAGE, "--chat-template goes with --chat FILE.jsonl");
         int nThreads = threads.resolve();
         try (Generator g = Generator.open(model, ctx == null ? 0 : ctx, nThreads);
              Tokenizer tok = Tokenizer.load(model)) {
             generator = g;
-            // --chat FILE.jsonl: render each conversation with the model's template, then generateFor(rendered, tokens).
-            generateFor(input.prompt, tok.encode(input.prompt, true));
+            if (input.chat == null) {
+                generateFor(input.prompt, tok.encode(input.prompt, true));
+                return Main.EXIT_OK;
+            }
+            List<SequenceEncoder.Prompt> prompts = Prompts.of(model, chatTemplate, DataFiles.read(input.chat).records());
+            if (prompts.isEmpty()) throw new IllegalArgumentException(input.chat + ": no prompts (plain text records have none)");
+            for (SequenceEncoder.Prompt p : prompts) {
+                System.err.println("== " + p.where() + (p.expected() == null ? "" : " (reference: " + p.expected().strip() + ")"));
+                generateFor(p.text(), p.tokens());
+            }
         }
         return Main.EXIT_OK;
     }

@@ -1,9 +1,13 @@
 package dev.smezo.cli;
 
+import dev.smezo.data.DataRecord;
+import dev.smezo.data.SequenceEncoder;
 import dev.smezo.forward.Placement;
+import dev.smezo.json.Json;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.ScaleMode;
 import dev.smezo.train.Evaluator;
+import dev.smezo.train.JsonlSplits;
 import dev.smezo.train.Memory;
 import dev.smezo.train.MemoryPlan;
 import dev.smezo.train.RunFiles;
@@ -66,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-on-prompt", description = "With --data FILE.jsonl: the loss covers every token, not only the "
             + "assistant's answers (and the completions).")
     boolean trainOnPrompt;
+
+    @Option(names = "--show-samples", paramLabel = "N", defaultValue = "0", description = "With --data FILE.jsonl: before and "
+            + "after the run, print the base model's and the fine-tune's greedy answers (libllama, " + Samples.MAX_TOKENS
+            + " tokens) to the first N dev prompts, beside the reference (also RUN_DIR/samples.jsonl).")
+    int showSamples;
 
     @Option(names = "--micro-batch", paramLabel = "N", description = "With --data FILE.jsonl: run each step's batch as forwards "
             + "of N sequences (same perturbation; memory bounded by N; the loss is the whole batch's; default: the whole batch).")
@@ -199,11 +208,38 @@ final class TrainCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %g, eps %g, batch %d, %d steps, "
                         + "seed %d, %d threads -> %s%n", model, config.task(), config.method().name().toLowerCase(Locale.ROOT),
                 config.sparsity(), config.lr(), config.eps(), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
+        List<SequenceEncoder.Prompt> samples = samplePrompts(config);
+        List<String> before = samples.isEmpty() ? List.of() : Samples.answers(model, samples, threads.resolve());
         ProgressListener listener = new ProgressListener(config.steps());
         Trainer.Summary s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device)
                 .memoryLimit(limit).run(resume != null);   // a DivergedException is exit 4 (Errors)
         printSummary(s.values(), runDir);
+        if (!samples.isEmpty()) {
+            List<String> after = Samples.answers(runDir.resolve(RunFiles.MODEL), samples, threads.resolve());
+            System.out.print(Samples.format(samples, before, after));
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("where", samples.get(i).where());
+                m.put("prompt", samples.get(i).text());
+                m.put("reference", samples.get(i).expected());
+                m.put("base", before.get(i));
+                m.put("fine_tuned", after.get(i));
+                lines.add(Json.write(m));
+            }
+            RunFiles.writeAtomically(runDir.resolve("samples.jsonl"), String.join("\n", lines) + "\n");
+        }
         return Main.EXIT_OK;
+    }
+
+    /** The first --show-samples dev prompts (training ones when there is no dev set), rendered as training renders them. */
+    private List<SequenceEncoder.Prompt> samplePrompts(TrainConfig config) throws IOException {
+        if (showSamples <= 0) return List.of();
+        if (config.jsonl() == null) throw new CliException(Main.EXIT_USAGE, "--show-samples goes with --data FILE.jsonl");
+        JsonlSplits splits = JsonlSplits.read(config);
+        List<DataRecord> from = splits.dev().isEmpty() ? splits.train() : splits.dev();
+        List<SequenceEncoder.Prompt> p = Prompts.of(model, config.jsonl().chatTemplate(), from);
+        return p.subList(0, Math.min(showSamples, p.size()));
     }
 
     /** The config the options describe (COPA's smaller default splits as MeZO's protocol has them). */

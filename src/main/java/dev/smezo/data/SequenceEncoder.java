@@ -75,6 +75,28 @@ public final class SequenceEncoder {
         return new Encoded(out, cut, dropped, firstDropped);
     }
 
+    /** What a model is asked to continue, for generation: the record up to its last answer, and that answer. */
+    public record Prompt(String where, String text, int[] tokens, String expected) {}
+
+    /**
+     * A conversation up to its last assistant turn, rendered with the generation prompt and
+     * tokenized as for training (null expected when it ends with another turn); a completion
+     * record's prompt. Plain text has no prompt: null.
+     */
+    public Prompt prompt(DataRecord r) {
+        return switch (r) {
+            case DataRecord.Chat c -> {
+                List<Message> m = c.messages();
+                int last = m.size() - 1;
+                String expected = m.get(last).role().equals("assistant") ? m.get(last).content() : null;
+                String text = render(c, expected != null ? m.subList(0, last) : m, true);
+                yield new Prompt(r.where(), text, tok.encode(text, true, true), expected);
+            }
+            case DataRecord.Text t when t.prompt().isEmpty() -> null;
+            case DataRecord.Text t -> new Prompt(r.where(), t.prompt(), tok.encode(t.prompt(), true, false), t.completion());
+        };
+    }
+
     /** The record's tokens and mask (possibly with no target left after the cut). */
     public TokenSequence encode(DataRecord r) {
         return switch (r) {

@@ -22,8 +22,7 @@ import java.util.function.Supplier;
 /**
  * Sequences from JSONL files (chat, prompt/completion, text): each step a length-grouped batch, run
  * in micro-batches; evaluation is the dev loss and perplexity over the same kind of tokens (the
- * answers, unless the prompt is trained too). Without a dev file, a tenth of the training records
- * (at most {@code n_dev}) is held out by the run's seed.
+ * answers, unless the prompt is trained too). The records are {@link JsonlSplits}'.
  */
 final class SequenceData implements RunData {
     private final String name;
@@ -60,29 +59,14 @@ final class SequenceData implements RunData {
     static SequenceData open(TrainConfig config, Tokenizer tok, Supplier<SequenceEncoder.Renderer> template, int nVocab,
                              Consumer<String> messages) throws IOException {
         TrainConfig.Jsonl files = config.jsonl();
-        DataFiles.Contents trainFile = DataFiles.read(Path.of(files.train()));
-        List<DataRecord> train = new ArrayList<>(trainFile.records()), dev;
-        if (files.dev() != null) {
-            dev = DataFiles.read(Path.of(files.dev())).records();
-        } else {
-            int held = train.size() >= 10 ? Math.min(config.nDev(), train.size() / 10) : 0;
-            int[] perm = Splits.permutation(train.size(), config.seed() ^ 0x64657673L);
-            List<DataRecord> kept = new ArrayList<>(), out = new ArrayList<>();
-            for (int i = 0; i < perm.length; i++) (i < held ? out : kept).add(trainFile.records().get(perm[i]));
-            kept.sort(Comparator.comparingInt(DataRecord::line));
-            out.sort(Comparator.comparingInt(DataRecord::line));
-            train = kept;
-            dev = out;
-            messages.accept(held == 0 ? "no --dev file and under 10 training records: no dev evaluation"
-                    : "no --dev file: " + held + " of the " + trainFile.records().size() + " training records held out for dev");
-        }
-        if (config.nTrain() > 0 && train.size() > config.nTrain()) train = train.subList(0, config.nTrain());
-        if (dev.size() > config.nDev()) dev = dev.subList(0, config.nDev());
+        JsonlSplits splits = JsonlSplits.read(config);
+        if (!splits.note().isEmpty()) messages.accept(splits.note());
+        List<DataRecord> train = splits.train(), dev = splits.dev();
         boolean chat = train.stream().anyMatch(r -> r instanceof DataRecord.Chat) || dev.stream().anyMatch(r -> r instanceof DataRecord.Chat);
         SequenceEncoder enc = new SequenceEncoder(tok, chat ? template.get() : null, files.trainOnPrompt(), config.maxLength());
         SequenceEncoder.Encoded t = enc.encodeAll(train), d = enc.encodeAll(dev);
         messages.accept(String.format("%s: %s, %d training records (%,d target tokens)%s", files.train(),
-                trainFile.format().name().toLowerCase().replace('_', '-'), t.sequences().size(), targets(t.sequences()),
+                splits.format().name().toLowerCase().replace('_', '-'), t.sequences().size(), targets(t.sequences()),
                 t.note(config.maxLength()).isEmpty() ? "" : "; " + t.note(config.maxLength())));
         if (!d.note(config.maxLength()).isEmpty()) messages.accept("dev: " + d.note(config.maxLength()));
         if (t.sequences().isEmpty()) {
