@@ -17,11 +17,13 @@ import java.util.Map;
  * is read), so smezo tokenizes exactly as llama.cpp does for that file.
  */
 public final class Tokenizer implements AutoCloseable {
+    private final Path source;
     private final MemorySegment model;
     private final MemorySegment vocab;
     private final int size;
 
-    private Tokenizer(MemorySegment model) {
+    private Tokenizer(Path source, MemorySegment model) {
+        this.source = source;
         this.model = model;
         this.vocab = llama_model_get_vocab(model);
         this.size = llama_vocab_n_tokens(vocab);
@@ -48,7 +50,7 @@ public final class Tokenizer implements AutoCloseable {
                 throw new IllegalArgumentException(gguf + ": libllama could not load its vocabulary "
                         + "(set SMEZO_GGML_LOG=info for libllama's reasons)");
             }
-            return new Tokenizer(m);
+            return new Tokenizer(gguf, m);
         }
     }
 
@@ -58,6 +60,16 @@ public final class Tokenizer implements AutoCloseable {
      */
     public static void check(Path gguf) {
         VocabularyCheck.require(gguf);
+    }
+
+    /** The GGUF file this vocabulary came from. */
+    public Path source() {
+        return source;
+    }
+
+    /** libllama's (vocab-only) model, for other facades over it (dev.smezo.chat); valid until {@link #close}. */
+    public MemorySegment model() {
+        return model;
     }
 
     public int vocabSize() {
@@ -82,17 +94,25 @@ public final class Tokenizer implements AutoCloseable {
      * tokenizer asks for one. Special-token text in {@code text} is not parsed (plain text).
      */
     public int[] encode(String text, boolean addSpecial) {
+        return encode(text, addSpecial, false);
+    }
+
+    /**
+     * The same; with {@code parseSpecial} the text of a control token (e.g. {@code <|im_start|>}) becomes
+     * that token, as llama-server tokenizes a rendered chat prompt.
+     */
+    public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment t = a.allocate(utf8.length + 1L);
             MemorySegment.copy(utf8, 0, t, ValueLayout.JAVA_BYTE, 0, utf8.length);
             int cap = utf8.length + 8;
             MemorySegment out = a.allocate(ValueLayout.JAVA_INT, cap);
-            int n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, false);
+            int n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, parseSpecial);
             if (n < 0) {
                 cap = -n;
                 out = a.allocate(ValueLayout.JAVA_INT, cap);
-                n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, false);
+                n = llama_tokenize(vocab, t, utf8.length, out, cap, addSpecial, parseSpecial);
             }
             if (n < 0) throw new IllegalStateException("llama_tokenize failed (" + n + ") on " + utf8.length + " bytes");
             return out.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_INT);
