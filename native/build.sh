@@ -12,8 +12,8 @@
 # Environment:
 #   SMEZO_CUDA=1        also build ggml's CUDA backend (needs nvcc and cuBLAS; sm_${SMEZO_CUDA_ARCH:-90}), patched by
 #                       native/patches/*.patch, and libsmezo_cuda (native/cuda); without SMEZO_TOOLS it builds
-#                       only ggml and libllama (no tools, examples or common), and no FlashAttention kernels
-#                       unless SMEZO_CUDA_FA=1 (smezo's graphs do not use them; they are most of the build time)
+#                       only ggml, libllama and libllama-common (no tools or examples), and no FlashAttention
+#                       kernels unless SMEZO_CUDA_FA=1 (smezo's graphs do not use them; they are most of the build time)
 #   SMEZO_CMAKE_EXTRA   extra CMake arguments, word-split (e.g. cuBLAS or libcuda paths on an unusual install)
 #   SMEZO_TOOLS="..."   extra llama.cpp targets to build (benchmarks use llama-perplexity, llama-finetune)
 #   SMEZO_JOBS=N        parallel build jobs (default: nproc)
@@ -63,7 +63,8 @@ PATCHES=()
 if [[ "$CUDA" == 1 ]]; then
   CMAKE_OPTS+=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$CUDA_ARCH" -DGGML_CUDA_NCCL=OFF)
   [[ "${SMEZO_CUDA_FA:-0}" == 1 ]] || CMAKE_OPTS+=(-DGGML_CUDA_FA=OFF)
-  [[ -n "${SMEZO_TOOLS:-}" ]] || CMAKE_OPTS+=(-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_COMMON=OFF)
+  # common stays on: libsmezo's chat templates need libllama-common (~2 min of the build on 2 cores)
+  [[ -n "${SMEZO_TOOLS:-}" ]] || CMAKE_OPTS+=(-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF)
   PATCHES=("$HERE"/patches/*.patch)
 fi
 # shellcheck disable=SC2206
@@ -71,7 +72,8 @@ fi
 KEY="$( { echo "$COMMIT ${CMAKE_OPTS[*]}"; grep -m1 -o 'avx512[a-z]*' /proc/cpuinfo | sort -u; \
           for p in "${PATCHES[@]}"; do [[ -f "$p" ]] && cat "$p"; done; } | sha256sum | cut -c1-16)"
 BUILD="$CACHE/build-$KEY"
-TARGETS=(ggml llama ${SMEZO_TOOLS:-})
+# llama-common: llama.cpp's chat templates (common/chat.cpp, its Jinja engine), as llama-server renders them
+TARGETS=(ggml llama llama-common ${SMEZO_TOOLS:-})
 # Patches apply to a private copy of the tree so the shared source stays pristine.
 TREE="$SRC"
 [[ ${#PATCHES[@]} -gt 0 && -f "${PATCHES[0]}" ]] && TREE="$BUILD/src"
@@ -100,17 +102,27 @@ if [[ ! -f "$STAMP" ]]; then
 fi
 LIBDIR="$BUILD/bin"
 
-# 3. libsmezo: our kernels, linked against ggml so it can implement ggml custom ops.
+# 3. libsmezo: our kernels, linked against ggml so it can implement ggml custom ops; and a C++ shim over
+# llama.cpp's chat templates (src/*.cpp, linked against libllama-common).
 SMEZO_SRCS=("$HERE"/src/*.c)
+SMEZO_CXX=("$HERE"/src/*.cpp)
 INC=(-I"$TREE/ggml/include" -I"$TREE/include")
-SMEZO_KEY="$( { cat "${SMEZO_SRCS[@]}" "$HERE"/src/*.h 2>/dev/null; echo "$KEY"; } | sha256sum | cut -c1-16)"
+SMEZO_KEY="$( { cat "${SMEZO_SRCS[@]}" "${SMEZO_CXX[@]}" "$HERE"/src/*.h 2>/dev/null; echo "$KEY"; } | sha256sum | cut -c1-16)"
 SMEZO_SO="$CACHE/libsmezo-$SMEZO_KEY.so"
 if [[ ! -f "$SMEZO_SO" ]]; then
   log "compiling libsmezo"
+  OBJDIR="$(mktemp -d)"
+  for f in "${SMEZO_CXX[@]}"; do
+    # -isystem: the common headers define unused static helpers; their warnings are not ours
+    g++ -O2 -std=c++17 -fPIC -Wall -Wextra "${INC[@]}" -isystem "$TREE/common" -isystem "$TREE/src" \
+        -c "$f" -o "$OBJDIR/$(basename "$f" .cpp).o" || { rm -rf "$OBJDIR"; die "$(basename "$f") failed to compile"; }
+  done
   # -ffp-contract=off: no fused multiply-add, so the kernels agree bit for bit with the Java reference.
   gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -Wall -Wextra \
-      -fopenmp-simd "${INC[@]}" -o "$SMEZO_SO.tmp.$$" "${SMEZO_SRCS[@]}" \
-      -L"$LIBDIR" -lllama -lggml -lggml-base -lggml-cpu -lm -Wl,-rpath,'$ORIGIN'
+      -fopenmp-simd "${INC[@]}" -o "$SMEZO_SO.tmp.$$" "${SMEZO_SRCS[@]}" "$OBJDIR"/*.o \
+      -L"$LIBDIR" -lllama-common -lllama -lggml -lggml-base -lggml-cpu -lstdc++ -lm -Wl,-rpath,'$ORIGIN' \
+    || { rm -rf "$OBJDIR"; die "libsmezo failed to link"; }
+  rm -rf "$OBJDIR"
   mv "$SMEZO_SO.tmp.$$" "$SMEZO_SO"
 fi
 
@@ -135,7 +147,7 @@ fi
 
 # 4. Collect the libraries (real files, soname names) for the jar.
 rm -rf "$OUT"; mkdir -p "$OUT"
-LIBS=(libggml-base libggml-cpu libggml libllama)
+LIBS=(libggml-base libggml-cpu libggml libllama libllama-common)
 [[ "$CUDA" == 1 ]] && LIBS+=(libggml-cuda)
 for lib in "${LIBS[@]}"; do
   f="$(ls "$LIBDIR/$lib.so".* 2>/dev/null | head -1 || true)"; [[ -n "$f" ]] || f="$LIBDIR/$lib.so"

@@ -163,6 +163,25 @@ public final class llama_h {
         return llama_vocab_is_eog$.ADDR;
     }
 
+    private static final class llama_model_chat_template$ {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
+        static final MemorySegment ADDR = Symbols.find("llama_model_chat_template");
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** {@code const char * llama_model_chat_template(const struct llama_model * model, const char * name);} */
+    public static MemorySegment llama_model_chat_template(MemorySegment model, MemorySegment name) {
+        try {
+            return (MemorySegment) llama_model_chat_template$.HANDLE.invokeExact(model, name);
+        } catch (Throwable t) {
+            throw Symbols.rethrow("llama_model_chat_template", t);
+        }
+    }
+
+    public static MemorySegment llama_model_chat_template$address() {
+        return llama_model_chat_template$.ADDR;
+    }
+
     private static final class llama_tokenize$ {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_BOOLEAN, JAVA_BOOLEAN);
         static final MemorySegment ADDR = Symbols.find("llama_tokenize");

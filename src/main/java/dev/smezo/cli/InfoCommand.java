@@ -2,6 +2,7 @@ package dev.smezo.cli;
 
 import static dev.smezo.train.MemoryPlan.mib;
 
+import dev.smezo.chat.ChatTemplate;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.model.ModelConfig;
 import dev.smezo.model.Model;
@@ -78,6 +79,7 @@ final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "architecture     %s%s%n", c.arch().ggmlName(), m.tiedOutput() ? " (tied output)" : "");
             out.printf(Locale.ROOT, "family           %s%n", Architecture.of(c.arch()).particulars(c));
             out.printf(Locale.ROOT, "vocabulary       %d%n", c.nVocab());
+            out.printf(Locale.ROOT, "chat template    %s%n", chatTemplate(m));
             out.printf(Locale.ROOT, "embedding        %d%n", c.nEmbd());
             out.printf(Locale.ROOT, "layers           %d%n", c.nLayer());
             out.printf(Locale.ROOT, "heads            %d (kv %d, head dim %d%s)%n", c.nHead(), c.nHeadKv(), c.headDim(),
@@ -121,6 +123,15 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** The GGUF's tokenizer.chat_template in brief: its size and what libllama's built-in heuristic makes of it. */
+    private static String chatTemplate(Model m) {
+        var v = m.metadata().get("tokenizer.chat_template");
+        if (v == null) return "none";
+        String t = v.asString(), builtin = ChatTemplate.detectBuiltin(t);
+        return String.format(Locale.ROOT, "jinja, %,d chars, libllama detects: %s", t.length(),
+                builtin != null ? builtin : "none (only the Jinja renderer can use it)");
     }
 
     /** What `train` trains by default and with --train-norms: tensors, and parameters of each kind. */

@@ -1,5 +1,6 @@
 package dev.smezo.cli;
 
+import dev.smezo.chat.Templates;
 import dev.smezo.model.ModelShape;
 import dev.smezo.model.Synth;
 import java.nio.file.Path;
@@ -32,8 +33,14 @@ import picocli.CommandLine.Option;
             "would give it (Q6_K output and more-bits attn_v/ffn_down, fallbacks for widths not a multiple of 256), and",
             "the values are those of --type f32 with the same seed, so the file is the f32 model quantized.",
             "",
+            "--chat-template writes tokenizer.chat_template: a shipped template by NAME (chatml: plain ChatML; qwen2.5:",
+            "ChatML with Qwen2.5's default system prompt; llama3: Llama-3-Instruct's, with <|start_header_id|> headers",
+            "and <|eot_id|>), or the Jinja text of FILE. The BPE families (qwen2, qwen3: ChatML's tokens; llama3, smollm2:",
+            "Llama 3's) have those templates' control tokens.",
+            "",
             "Examples:",
             "  smezo synth --shape tiny -o tiny.gguf",
+            "  smezo synth --arch qwen2 --chat-template qwen2.5 -o qwen2-chat.gguf",
             "  smezo synth --arch qwen3 --type q8_0 -o qwen3-tiny.gguf",
             "  smezo synth --shape tiny-k --layers 8 --type q4_K_M -o tiny-k-q4_K_M.gguf",
             "  smezo synth --shape llama-7b --layers 2 --type f16 -o 7b-2l.gguf"},
@@ -45,9 +52,14 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, description = "GGUF file to write (atomically).")
     Path output;
 
+    @Option(names = "--chat-template", paramLabel = "NAME|FILE",
+            description = "Write tokenizer.chat_template: chatml, qwen2.5, llama3 (shipped), or a Jinja FILE.")
+    String chatTemplate;
+
     @Override
     public Integer call() throws Exception {
         Synth synth = shape.synth("tiny");
+        if (chatTemplate != null) synth = synth.withChatTemplate(Templates.resolve(chatTemplate));
         ModelShape s = synth.shape();
         long totalBytes = synth.tensorBytes();
         Progress progress = new Progress("synth", totalBytes);

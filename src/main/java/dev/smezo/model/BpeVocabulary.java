@@ -34,7 +34,7 @@ import java.util.Objects;
  * the merges for a pre-token that is itself a token (ignore_merges); with "qwen2" it does not.
  */
 public final class BpeVocabulary {
-    /** 256 byte symbols, 3 control tokens, 56 whole-character merges and so about 70 English merges. */
+    /** 256 byte symbols, 3 or 5 control tokens, 56 whole-character merges and so about 70 English merges. */
     public static final int MIN_VOCAB = 384;
     public static final int MAX_VOCAB = Synth.MAX_VOCAB;
 
@@ -84,7 +84,9 @@ public final class BpeVocabulary {
      * The tokenizer metadata of a BPE vocabulary of exactly {@code nVocab} tokens, in insertion order.
      *
      * @param pre {@code tokenizer.ggml.pre}: "qwen2" gives Qwen2.5's control tokens ({@code
-     *     <|endoftext|>} is bos and eos), anything else Llama 3's; libllama rejects (at load, without
+     *     <|endoftext|>} is bos and eos; {@code <|im_start|>}, {@code <|im_end|>} for ChatML), anything
+     *     else Llama 3's (bos {@code <|begin_of_text|>}, eos {@code <|end_of_text|>}, and {@code <|eot_id|>},
+     *     {@code <|start_header_id|>}, {@code <|end_header_id|>} for its chat template); libllama rejects (at load, without
      *     aborting) names it does not know; "llama-bpe" and "qwen2" are two it does
      * @param addBos {@code tokenizer.ggml.add_bos_token}
      * @throws IllegalArgumentException for nVocab outside [{@link #MIN_VOCAB}, {@link #MAX_VOCAB}]
@@ -96,7 +98,7 @@ public final class BpeVocabulary {
         }
         boolean qwen = pre.equals("qwen2");
         List<String> specials = qwen ? List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>")
-                : List.of("<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>");
+                : List.of("<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>");
         Builder b = new Builder(nVocab - specials.size());
         List<String> tokens = new ArrayList<>(b.tokens);
         int first = tokens.size();

@@ -91,6 +91,8 @@ public final class Synth {
     private final QuantMix mix;
     private final boolean tied;
     private final long seed;
+    /** Jinja text for tokenizer.chat_template, or null for none. */
+    private final String chatTemplate;
 
     static final int MAX_LAYERS = 1024;
     static final int MAX_VOCAB = 1 << 22;
@@ -122,6 +124,10 @@ public final class Synth {
     }
 
     private Synth(Flavor flavor, ModelShape shape, GgmlType type, QuantMix mix, boolean tied, long seed) {
+        this(flavor, shape, type, mix, tied, seed, null);
+    }
+
+    private Synth(Flavor flavor, ModelShape shape, GgmlType type, QuantMix mix, boolean tied, long seed, String chatTemplate) {
         if (!UNIFORM.contains(type)) {
             throw new IllegalArgumentException("synth writes " + String.join(", ", TYPE_NAMES) + "; not " + type.ggmlName());
         }
@@ -144,6 +150,7 @@ public final class Synth {
         this.mix = mix;
         this.tied = tied;
         this.seed = seed;
+        this.chatTemplate = chatTemplate;
         // A mix falls back per tensor as llama-quantize does; one type for every matrix must fit every row.
         int block = type.blockSize();
         if (mix == null && block > 1 && tensors().stream().anyMatch(t -> t.ne().length > 1 && t.ne()[0] % block != 0)) {
@@ -151,6 +158,11 @@ public final class Synth {
                     + "; shape " + shape.name() + " has n_embd " + shape.nEmbd() + ", n_ff " + shape.nFf()
                     + (block == 256 ? " (q4_K_M and q5_K_M fall back per tensor, as llama-quantize does)" : ""));
         }
+    }
+
+    /** The same model with {@code tokenizer.chat_template} set to {@code jinja} (null: none). */
+    public Synth withChatTemplate(String jinja) {
+        return new Synth(flavor, shape, type, mix, tied, seed, jinja);
     }
 
     public ModelShape shape() {
@@ -268,6 +280,7 @@ public final class Synth {
                 default -> "qwen2";
             };
             m.putAll(BpeVocabulary.metadata(shape.nVocab(), pre, flavor == Flavor.LLAMA3));
+            if (chatTemplate != null) m.put("tokenizer.chat_template", GgufValue.ofString(chatTemplate));
             return m;
         }
         List<String> tokens = new ArrayList<>(vocabulary(shape.nVocab()));
@@ -290,6 +303,7 @@ public final class Synth {
         m.put("tokenizer.ggml.eos_token_id", GgufValue.ofU32(2));
         m.put("tokenizer.ggml.unknown_token_id", GgufValue.ofU32(0));
         m.put("tokenizer.ggml.add_bos_token", GgufValue.ofBool(true));
+        if (chatTemplate != null) m.put("tokenizer.chat_template", GgufValue.ofString(chatTemplate));
         return m;
     }
 

@@ -25,9 +25,10 @@ import java.util.List;
  */
 public final class NativeLibraries {
     private static final String RESOURCE_DIR = "/native/linux-x86_64/";
-    /** Dependency order: each library's needs come before it. */
-    private static final List<String> ORDER =
-            List.of("libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so", "libsmezo.so");
+    /** Dependency order: each library's needs come before it (libllama-common: llama.cpp's chat templates). */
+    private static final List<String> ORDER = List.of("libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so",
+            "libllama-common.so", "libsmezo.so");
+    private static final List<String> REQUIRED = List.of("libggml.so", "libllama.so", "libllama-common.so", "libsmezo.so");
 
     private static volatile Loaded loaded;
 
@@ -35,7 +36,7 @@ public final class NativeLibraries {
 
     private NativeLibraries() {}
 
-    /** One lookup over ggml, libllama and libsmezo, loaded on first use. */
+    /** One lookup over ggml, libllama, libllama-common and libsmezo, loaded on first use. */
     public static SymbolLookup lookup() {
         return load().lookup;
     }
@@ -89,7 +90,7 @@ public final class NativeLibraries {
         for (String name : ORDER) {
             Path lib = resolve(dir, name);
             if (lib == null) {
-                if (name.equals("libsmezo.so") || name.equals("libllama.so") || name.equals("libggml.so")) {
+                if (REQUIRED.contains(name)) {
                     throw new NativeLibraryException("missing " + name + " in " + dir
                             + " (build the native layer: native/build.sh, or mvn package)");
                 }

@@ -17,11 +17,13 @@ import java.util.Map;
  * is read), so smezo tokenizes exactly as llama.cpp does for that file.
  */
 public final class Tokenizer implements AutoCloseable {
+    private final Path source;
     private final MemorySegment model;
     private final MemorySegment vocab;
     private final int size;
 
-    private Tokenizer(MemorySegment model) {
+    private Tokenizer(Path source, MemorySegment model) {
+        this.source = source;
         this.model = model;
         this.vocab = llama_model_get_vocab(model);
         this.size = llama_vocab_n_tokens(vocab);
@@ -48,7 +50,7 @@ public final class Tokenizer implements AutoCloseable {
                 throw new IllegalArgumentException(gguf + ": libllama could not load its vocabulary "
                         + "(set SMEZO_GGML_LOG=info for libllama's reasons)");
             }
-            return new Tokenizer(m);
+            return new Tokenizer(gguf, m);
         }
     }
 
@@ -58,6 +60,16 @@ public final class Tokenizer implements AutoCloseable {
      */
     public static void check(Path gguf) {
         VocabularyCheck.require(gguf);
+    }
+
+    /** The GGUF file this vocabulary came from. */
+    public Path source() {
+        return source;
+    }
+
+    /** libllama's (vocab-only) model, for other facades over it (dev.smezo.chat); valid until {@link #close}. */
+    public MemorySegment model() {
+        return model;
     }
 
     public int vocabSize() {
@@ -86,8 +98,8 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /**
-     * With {@code parseSpecial}, special-token text ({@code <|im_end|>}) becomes that token, as
-     * llama-server tokenizes a rendered chat prompt.
+     * The same; with {@code parseSpecial} the text of a control token (e.g. {@code <|im_start|>}) becomes
+     * that token, as llama-server tokenizes a rendered chat prompt.
      */
     public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);

@@ -61,6 +61,21 @@ public final class TestModels {
     }
 
     /**
+     * A tiny one-layer model of {@code flavor} with {@code tokenizer.chat_template} set to {@code jinja}
+     * (none when null), cached within {@code dir} by the template's hash.
+     */
+    public static Path withChatTemplate(Path dir, Synth.Flavor flavor, String jinja) {
+        Path out = dir.resolve(flavor.cliName + "-chat-" + (jinja == null ? "none" : Integer.toHexString(jinja.hashCode())) + ".gguf");
+        if (Files.isRegularFile(out)) return out;
+        try {
+            new Synth(flavor, ModelShape.named("tiny").withLayers(1), GgmlType.F32, true, 1).withChatTemplate(jinja).write(out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /**
      * stories260K quantized by libllama's own quantizer (llama-quantize's mix for {@code typeName},
      * e.g. q8_0, q4_K_M) into {@code dir}, cached by name; skipped when stories260K is absent.
      */
