@@ -126,6 +126,11 @@ public final class Tokenizer implements AutoCloseable {
 
     /** The text of one token (its bytes decoded as UTF-8; partial characters show as U+FFFD). */
     public String piece(int token) {
+        return new String(pieceBytes(token), StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of one token (a byte-fallback or byte-level token may hold part of a character). */
+    public byte[] pieceBytes(int token) {
         if (token < 0 || token >= size) throw new IllegalArgumentException("token " + token + " outside [0, " + size + ")");
         try (Arena a = Arena.ofConfined()) {
             int cap = 64;
@@ -136,14 +141,15 @@ public final class Tokenizer implements AutoCloseable {
                 buf = a.allocate(cap);
                 n = llama_token_to_piece(vocab, token, buf, cap, 0, true);
             }
-            return new String(buf.asSlice(0, Math.max(n, 0)).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            return buf.asSlice(0, Math.max(n, 0)).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 
+    /** The tokens' text: their bytes joined, then decoded, so characters that span tokens come out whole. */
     public String decode(int[] tokens) {
-        StringBuilder sb = new StringBuilder();
-        for (int t : tokens) sb.append(piece(t));
-        return sb.toString();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int t : tokens) bytes.writeBytes(pieceBytes(t));
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Override
