@@ -1,8 +1,8 @@
 package dev.smezo.task;
 
 import dev.smezo.io.TextFile;
-import dev.smezo.json.Json;
 import dev.smezo.json.JsonException;
+import dev.smezo.json.JsonLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +14,17 @@ import java.util.Map;
 /**
  * Reads a data file in one of the {@link DataFormat}s into raw {@link Record}s, in file order. Files
  * are strict UTF-8; lines end in LF or CRLF. Blank lines are skipped (and counted). Every error names
- * the file and the 1-based line.
+ * the file and the 1-based line; JSON Lines are streamed by {@link JsonLines}, whose errors add the
+ * column.
  */
 final class RecordReaders {
     private RecordReaders() {}
 
     static List<Record> read(DataFormat format, Path file) {
-        List<String> lines = lines(file);
         List<Record> records = switch (format) {
-            case JSONL -> jsonl(file, lines);
-            case TSV -> tsv(file, lines);
-            case MULTIRC -> multirc(file, lines);
+            case JSONL -> jsonl(file);
+            case TSV -> tsv(file, lines(file));
+            case MULTIRC -> multirc(file);
         };
         if (records.isEmpty()) throw new TaskDataException(file.toString(), 0, null, "no records (the file is empty)");
         return records;
@@ -35,7 +35,7 @@ final class RecordReaders {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TaskDataException(file.toString(), 0, null, "cannot read the file: " + e, e);
+            throw cannotRead(file, e);
         }
         String text;
         try {
@@ -51,28 +51,36 @@ final class RecordReaders {
         return lines;
     }
 
-    private static Map<String, Object> jsonObject(Path file, int line, String text) {
-        Object v;
-        try {
-            v = Json.parse(text);
-        } catch (JsonException e) {
-            throw new TaskDataException(file.toString(), line, null, "invalid JSON at column " + e.column() + ": "
-                    + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
-        }
-        if (!(v instanceof Map<?, ?> m)) throw new TaskDataException(file.toString(), line, null, "expected a JSON object");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) m;
-        return map;
+    private static TaskDataException cannotRead(Path file, IOException e) {
+        return new TaskDataException(file.toString(), 0, null, "cannot read the file: " + e, e);
     }
 
-    private static List<Record> jsonl(Path file, List<String> lines) {
-        List<Record> out = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) continue;
-            Map<String, Object> fields = jsonObject(file, i + 1, lines.get(i));
-            String id = fields.get("idx") != null ? Record.scalar(fields.get("idx")) : String.valueOf(out.size());
-            out.add(new Record(file.toString(), i + 1, id, id, fields));
+    private interface ObjectHandler {
+        void object(int line, Map<String, Object> fields);
+    }
+
+    /** Each line of a JSON Lines file, which must be an object; streamed, with the reader's line and column in errors. */
+    private static void objects(Path file, ObjectHandler handler) {
+        try {
+            JsonLines.read(file, (line, v) -> {
+                if (!(v instanceof Map<?, ?> m)) throw new TaskDataException(file.toString(), line, null, "expected a JSON object");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) m;
+                handler.object(line, fields);
+            });
+        } catch (JsonException e) {
+            throw new TaskDataException(file.toString(), e.line(), null, "invalid JSON at column " + e.column() + ": " + e.reason(), e);
+        } catch (IOException e) {
+            throw cannotRead(file, e);
         }
+    }
+
+    private static List<Record> jsonl(Path file) {
+        List<Record> out = new ArrayList<>();
+        objects(file, (line, fields) -> {
+            String id = fields.get("idx") != null ? Record.scalar(fields.get("idx")) : String.valueOf(out.size());
+            out.add(new Record(file.toString(), line, id, id, fields));
+        });
         return out;
     }
 
@@ -104,14 +112,12 @@ final class RecordReaders {
      * {@code paragraph, question, answer, label}; id {@code p<P>-q<Q>-a<A>} and group {@code p<P>-q<Q>}
      * from the idx values (ordinals where absent).
      */
-    private static List<Record> multirc(Path file, List<String> lines) {
+    private static List<Record> multirc(Path file) {
         List<Record> out = new ArrayList<>();
-        int paragraphs = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) continue;
-            int line = i + 1;
-            Record top = new Record(file.toString(), line, "", "", jsonObject(file, line, lines.get(i)));
-            String p = idx(top.fields(), paragraphs++);
+        int[] paragraphs = {0};   // a counter the handler can bump
+        objects(file, (line, paragraph) -> {
+            Record top = new Record(file.toString(), line, "", "", paragraph);
+            String p = idx(top.fields(), paragraphs[0]++);
             Map<String, Object> passage = object(top, top.fields(), "passage", "passage");
             String text = string(top, passage, "text", "passage.text");
             List<Object> questions = array(top, passage, "questions", "passage.questions");
@@ -133,7 +139,7 @@ final class RecordReaders {
                     out.add(new Record(file.toString(), line, group + "-a" + idx(a, ai), group, fields));
                 }
             }
-        }
+        });
         return out;
     }
 

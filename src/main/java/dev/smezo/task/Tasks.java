@@ -82,7 +82,7 @@ public final class Tasks {
         try {
             parsed = Json.parse(json);
         } catch (JsonException e) {
-            throw new TaskDataException(origin, e.line(), null, "invalid JSON: " + e.getMessage(), e);
+            throw new TaskDataException(origin, e.line(), null, "invalid JSON at column " + e.column() + ": " + e.reason(), e);
         }
         return TaskSpecs.parse(parsed, baseDir, origin);
     }

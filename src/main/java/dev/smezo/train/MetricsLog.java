@@ -1,6 +1,7 @@
 package dev.smezo.train;
 
 import dev.smezo.json.Json;
+import dev.smezo.json.JsonLines;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,12 @@ public final class MetricsLog implements AutoCloseable {
         if (Files.exists(file)) {
             String s = Files.readString(file, StandardCharsets.UTF_8);
             int end = s.lastIndexOf('\n');
-            for (String line : end < 0 ? new String[0] : s.substring(0, end).split("\n")) {
+            String[] lines = end < 0 ? new String[0] : s.substring(0, end).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i];
                 if (line.isBlank()) continue;
                 @SuppressWarnings("unchecked")
-                Map<String, Object> m = (Map<String, Object>) Json.parse(line);
+                Map<String, Object> m = (Map<String, Object>) JsonLines.parseLine(file.toString(), i + 1, line);
                 if (((Number) m.get("step")).longValue() < stepsDone) {
                     kept.add(m);
                     sb.append(line).append('\n');
@@ -55,12 +58,11 @@ public final class MetricsLog implements AutoCloseable {
 
     public static List<Map<String, Object>> read(Path file) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
+        JsonLines.read(file, (line, v) -> {
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) Json.parse(line);
+            Map<String, Object> m = (Map<String, Object>) v;
             out.add(m);
-        }
+        });
         return out;
     }
 

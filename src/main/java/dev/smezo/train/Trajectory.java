@@ -3,6 +3,7 @@ package dev.smezo.train;
 import dev.smezo.io.AtomicFile;
 import dev.smezo.io.TextFile;
 import dev.smezo.json.Json;
+import dev.smezo.json.JsonException;
 import dev.smezo.model.Weights;
 import dev.smezo.zo.StepResult;
 import java.io.IOException;
@@ -176,8 +177,8 @@ public final class Trajectory implements AutoCloseable {
     private static Object parse(Path file, String line, int n) {
         try {
             return Json.parse(line);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": line " + n + ": " + e.getMessage(), e);
+        } catch (JsonException e) {
+            throw new IllegalArgumentException(file + ": line " + n + ": invalid JSON at column " + e.column() + ": " + e.reason(), e);
         }
     }
 

@@ -103,7 +103,7 @@ class JsonTest {
         "'\"abc'                | 1 | 1  | unterminated string",
         "'\"a\\x\"'             | 1 | 3  | invalid escape",
         "'\"\\u12G4\"'          | 1 | 6  | invalid hex digit",
-        "'\"\\u12\"'            | 1 | 2  | truncated",
+        "'\"\\u12\"'            | 1 | 6  | hex digit",
         "'[1] x'                | 1 | 5  | after the JSON value",
         "'{\"a\":1}}'           | 1 | 8  | after the JSON value",
         "'\"a\" \"b\"'          | 1 | 5  | after the JSON value",

@@ -142,7 +142,8 @@ class TaskFilesTest {
         Files.write(p, "{\"text\": \"caf\u00e9\", \"label\": \"pos\"}\n".getBytes(StandardCharsets.ISO_8859_1));
         Task l = userTask("data/latin1.jsonl", "data/latin1.jsonl");
         TaskDataException u = assertThrows(TaskDataException.class, () -> l.load(Split.TRAIN, null));
-        assertTrue(u.getMessage().contains("not UTF-8 text: byte offset 13 (line 1)"), u.getMessage());
+        assertEquals(1, u.line());
+        assertTrue(u.getMessage().contains("line 1: invalid JSON at column 14: not UTF-8 text (byte 0xE9 at byte offset 13)"), u.getMessage());
     }
 
     @Test
