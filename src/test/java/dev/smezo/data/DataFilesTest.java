@@ -79,7 +79,7 @@ class DataFilesTest {
     @Test
     void badRecordsAreNamedByFileLineAndField() throws Exception {
         String ok = "{\"messages\": [{\"role\": \"user\", \"content\": \"Q\"}, {\"role\": \"assistant\", \"content\": \"A\"}]}";
-        assertTrue(error(2, ok, "{\"messages\": [oops]}").contains("not JSON: column 15"), "column of the bad character");
+        assertTrue(error(2, ok, "{\"messages\": [oops]}").contains("not JSON at column 15"), "column of the bad character");
         assertTrue(error(2, ok, "[1, 2]").contains("not a JSON object"));
         assertTrue(error(1, "{\"messages\": [{\"role\": \"user\", \"content\": \"Q\"}]}").contains("no assistant turn"));
         String role = error(1, "{\"messages\": [{\"role\": \"robot\", \"content\": \"Q\"}, {\"role\": \"assistant\", \"content\": \"A\"}]}");
@@ -99,8 +99,9 @@ class DataFilesTest {
 
         Path latin1 = dir.resolve("latin1.jsonl");
         Files.write(latin1, "{\"text\": \"ok\"}\n{\"text\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1));
-        IOException e = assertThrows(IOException.class, () -> DataFiles.read(latin1));
-        assertTrue(e.getMessage().contains(latin1.toString()) && e.getMessage().contains("not UTF-8") && e.getMessage().contains("line 2"),
+        TaskDataException e = assertThrows(TaskDataException.class, () -> DataFiles.read(latin1));
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().startsWith(latin1 + ": line 2: not JSON at column ") && e.getMessage().contains("not UTF-8"),
                 e.getMessage());
 
         assertTrue(assertThrows(IOException.class, () -> DataFiles.read(dir.resolve("missing.jsonl"))).getMessage().contains("no such file"));
