@@ -112,6 +112,8 @@ final class InfoCommand implements Callable<Integer> {
                     : "  weights        %s (file %s, mapped privately, resident once)%n", mib(w.totalBytes()), mib(plan.fileBytes()));
             out.printf(Locale.ROOT, "  compute buffer %s (training graph, with perturbed-weight scratch)%n",
                     mib(plan.computeBytes()));
+            out.printf(Locale.ROOT, "  work buffer    %s (the CPU backend's, beside the compute buffer: activations converted for matmuls)%n",
+                    mib(plan.workBytes()));
             out.printf(Locale.ROOT, "  host buffers   %s (tokens, mask, logits)%n", mib(plan.hostBytes()));
             out.printf(Locale.ROOT, "  runtime        %s (JVM and libraries: %s measured before loading + %s growth)%n",
                     mib(plan.runtimeBytes()), mib(baseline), mib(Footprint.RUNTIME_GROWTH_BYTES));

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train",
         description = {
-            "Fine-tune MODEL on a task with Sparse MeZO (or MeZO, R-MeZO): two forward passes per step, "
+            "Fine-tune MODEL on a task, or on your own JSONL data (--data FILE.jsonl: chat, prompt/completion or text), with Sparse MeZO (or MeZO, R-MeZO): two forward passes per step, "
                     + "no gradients, no optimizer state; memory is the weights plus one forward's activations.",
             "",
             "Writes RUN_DIR/model.gguf (final, loads in llama.cpp), best.gguf (best dev), trajectory.jsonl "
@@ -47,10 +47,11 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  smezo train llama-7b-f16.gguf --task rte --lr 1e-6 --out runs/rte",
             "  smezo train stories260K.gguf --task tinystories-feelings --lr 3e-4 --steps 300",
+            "  smezo train qwen2.5-0.5b-instruct-q8_0.gguf --data chats.jsonl --dev dev.jsonl --micro-batch 4 --show-samples 3",
             "  smezo train MODEL --resume runs/rte      (continue a stopped run, bit for bit)"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Base GGUF model (llama architecture; F32/F16/BF16 tensors train).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Base GGUF model (llama, qwen2, qwen3, gemma2, gemma3, phi3; float and quantized tensors train).")
     Path model;
 
     @Option(names = "--task", description = "Built-in task (see `smezo tasks`) or a task JSON file.")

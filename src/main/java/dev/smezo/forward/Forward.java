@@ -101,6 +101,11 @@ public final class Forward implements AutoCloseable {
         return compute.generation() != generation;
     }
 
+    /** Bytes of the CPU backend's work buffer for this graph at {@code threads} threads (allocated beside the compute buffer). */
+    public long workBytes(int threads) {
+        return dev.smezo.bindings.smezo_plan_h.smezo_graph_work_size(graph, threads);
+    }
+
     public int nodes() {
         return GraphBuilder.nodeCount(graph);
     }

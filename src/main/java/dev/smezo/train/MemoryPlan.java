@@ -29,23 +29,25 @@ import java.util.Locale;
  * @param runtimeBytes the runtime baseline plus its growth during a run
  * @param checkpointBytes a training run's checkpoint write: the largest tensor (the writer maps one
  *                     tensor of the new file at a time); 0 where nothing is written
+ * @param workBytes    the CPU backend's work buffer for the graph (ggml_graph_plan's work_size, e.g.
+ *                     the F16 copy of a matmul's activations): small per token, but it grows with the batch
  */
 public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes,
-                         long checkpointBytes) {
+                         long checkpointBytes, long workBytes) {
     public MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, long hostBytes, long runtimeBytes) {
-        this(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes, 0);
+        this(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes, 0, 0);
     }
 
     /** Predicted peak RSS, bytes. */
     public long total() {
-        return residentModelBytes() + computeBytes + hostBytes + runtimeBytes + checkpointBytes;
+        return residentModelBytes() + computeBytes + hostBytes + runtimeBytes + checkpointBytes + workBytes;
     }
 
     /** The plan of a run that writes checkpoints of this model (its largest tensor mapped at a time). */
     public MemoryPlan withCheckpoints(Model model) {
         long largest = 0;
         for (Weights.Entry e : model.weights().entries()) largest = Math.max(largest, e.bytes());
-        return new MemoryPlan(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes, largest);
+        return new MemoryPlan(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes, largest, workBytes);
     }
 
     /** The model's own resident memory: the file, or the weights of a model built in memory. */
@@ -58,7 +60,7 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
      * runtime's own host memory is not in the runtime baseline, so this is a lower bound there.)
      */
     public MemoryPlan computeOnDevice() {
-        return new MemoryPlan(fileBytes, weightsBytes, 0, hostBytes, runtimeBytes, checkpointBytes);
+        return new MemoryPlan(fileBytes, weightsBytes, 0, hostBytes, runtimeBytes, checkpointBytes, 0);
     }
 
     /**
@@ -74,8 +76,9 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         if (residentModelBytes() + runtimeBytes > limit.bytes()) advice = "the model and the runtime alone do not fit: "
                 + "a smaller model, or a machine with more memory (--memory-limit none runs anyway)";
         throw new OverLimitException(String.format(Locale.ROOT,
-                "predicted peak memory %s (model %s + compute buffer %s + host buffers %s + runtime %s%s) is over %s, %s; %s",
+                "predicted peak memory %s (model %s + compute buffer %s + host buffers %s + runtime %s%s%s) is over %s, %s; %s",
                 mib(total()), mib(residentModelBytes()), mib(computeBytes), mib(hostBytes), mib(runtimeBytes),
+                workBytes == 0 ? "" : " + CPU work buffer " + mib(workBytes),
                 checkpointBytes == 0 ? "" : " + checkpoint writing " + mib(checkpointBytes),
                 mib(limit.bytes()), limit.source(), advice));
     }
@@ -111,7 +114,8 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
                                 Trainables.Selection selection, long runtimeBaseline) {
         boolean trains = method != null
                 && model.weights().entries().stream().anyMatch(e -> selection.accepts(e) && e.type().isFloat());
-        long compute, host;
+        long compute, host, work;
+        int threads = Runtime.getRuntime().availableProcessors();   // work_size grows a little with the threads
         try (Arena arena = Arena.ofConfined();
              CpuBackend backend = new CpuBackend(1);
              BackendWeights w = new BackendWeights(model.weights())) {
@@ -119,6 +123,7 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
                 try (Forward f = new Forward(model.config(), w.plain(), backend, shape)) {
                     compute = f.computeBytes();
                     host = f.hostBytes();
+                    work = f.workBytes(threads);
                 }
             } else {
                 Trainables t = Trainables.select(model.weights(), selection, Method.MEZO, 0.0, 1, 1, arena);
@@ -126,10 +131,11 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
                     Forward f = pm.forward(shape);
                     compute = f.computeBytes();
                     host = f.hostBytes();
+                    work = f.workBytes(threads);
                 }
             }
         }
         return new MemoryPlan(fileBytes, model.weights().totalBytes(), compute, host,
-                runtimeBaseline + Footprint.RUNTIME_GROWTH_BYTES);
+                runtimeBaseline + Footprint.RUNTIME_GROWTH_BYTES, 0, work);
     }
 }

@@ -7,6 +7,7 @@ import dev.smezo.data.SequenceEncoder;
 import dev.smezo.data.TokenSequence;
 import dev.smezo.model.Synth;
 import dev.smezo.testing.TestModels;
+import dev.smezo.testing.TrainedRuns;
 import dev.smezo.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,19 +45,6 @@ class ChatMaskTest {
 
     static final List<Message> CONVERSATION = Conversations.MULTI_TURN;
 
-    /** The trained tokens' text (control tokens as their text), one string per run of consecutive targets. */
-    static List<String> trainedRuns(Tokenizer tok, TokenSequence s) {
-        List<String> runs = new ArrayList<>();
-        for (int i = 0; i < s.length(); i++) {
-            if (!s.target()[i]) continue;
-            int j = i;
-            while (j < s.length() && s.target()[j]) j++;
-            runs.add(tok.decode(Arrays.copyOfRange(s.tokens(), i, j)));
-            i = j;
-        }
-        return runs;
-    }
-
     static List<String> answers(String endOfTurn) {
         return CONVERSATION.stream().filter(m -> m.role().equals("assistant")).map(m -> m.content().strip() + endOfTurn).toList();
     }
@@ -70,7 +58,7 @@ class ChatMaskTest {
             TokenSequence s = new SequenceEncoder(tok, t::render, false, 4096).encode(new DataRecord.Chat("c.jsonl", 1, CONVERSATION));
             assertArrayEquals(tok.encode(ChatTemplate.applyBuiltin(template, CONVERSATION, false), true, true), s.tokens(),
                     "the ids of libllama's own rendering");
-            assertEquals(answers(end), trainedRuns(tok, s));
+            assertEquals(answers(end), TrainedRuns.of(tok, s));
         }
     }
 
@@ -85,7 +73,7 @@ class ChatMaskTest {
             String reference = Jinja2.render(JINJA_ONLY, CONVERSATION, false, ChatTemplateVsJinja2Test.variables(t));
             assertTrue(reference.contains("<<BOT>>\nBlue.<|im_end|>"), reference);
             assertArrayEquals(tok.encode(reference, true, true), s.tokens(), "the ids of jinja2's rendering");
-            assertEquals(answers("<|im_end|>"), trainedRuns(tok, s));
+            assertEquals(answers("<|im_end|>"), TrainedRuns.of(tok, s));
         }
     }
 }

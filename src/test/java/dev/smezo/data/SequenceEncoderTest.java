@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.smezo.chat.Message;
 import dev.smezo.task.TaskDataException;
 import dev.smezo.testing.TestModels;
+import dev.smezo.testing.TrainedRuns;
 import dev.smezo.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,19 +54,6 @@ class SequenceEncoderTest {
         return new DataRecord.Chat("test.jsonl", 7, m);
     }
 
-    /** The trained tokens' text, one string per run of consecutive targets. */
-    static List<String> trainedRuns(TokenSequence s) {
-        List<String> runs = new ArrayList<>();
-        for (int i = 0; i < s.length(); i++) {
-            if (!s.target()[i]) continue;
-            int j = i;
-            while (j < s.length() && s.target()[j]) j++;
-            runs.add(tok.decode(Arrays.copyOfRange(s.tokens(), i, j)));
-            i = j;
-        }
-        return runs;
-    }
-
     @Test
     void theWholeConversationIsTokenizedOnceAndEachAnswerWithItsEndTokenIsTrained() {
         DataRecord.Chat c = chat("Where did Lily go?", "Lily went to the park.", "Who did she see?", "She saw a big dog.");
@@ -73,7 +61,7 @@ class SequenceEncoderTest {
         assertArrayEquals(tok.encode(TEMPLATE.render(c.messages(), false), true, true), s.tokens(),
                 "the tokens are the rendered conversation's, tokenized as llama-server does");
         // SentencePiece gives the space after "Bot:" to the answer's first token: it is trained too
-        assertEquals(List.of(" Lily went to the park.</s>", " She saw a big dog.</s>"), trainedRuns(s));
+        assertEquals(List.of(" Lily went to the park.</s>", " She saw a big dog.</s>"), TrainedRuns.of(tok, s));
         assertEquals(tok.eos(), s.tokens()[lastTarget(s)], "the end-of-turn token is the last trained one");
         assertFalse(s.target()[s.length() - 1], "the newline after </s> is not trained");
         assertEquals("test.jsonl:7", s.where());
@@ -96,10 +84,10 @@ class SequenceEncoderTest {
     void textTrainsTheCompletionAndAnAppendedEos() {
         SequenceEncoder enc = new SequenceEncoder(tok, null, false, 256);
         TokenSequence pc = enc.encode(new DataRecord.Text("t.jsonl", 1, "The cat sat on the", " mat."));
-        assertEquals(List.of(" mat.</s>"), trainedRuns(pc));
+        assertEquals(List.of(" mat.</s>"), TrainedRuns.of(tok, pc));
         TokenSequence text = enc.encode(new DataRecord.Text("t.jsonl", 2, "", "Once upon a time."));
         assertEquals(tok.bos(), text.tokens()[0]);
-        assertEquals(List.of(" Once upon a time.</s>"), trainedRuns(text), "every token after BOS (with SentencePiece's space)");
+        assertEquals(List.of(" Once upon a time.</s>"), TrainedRuns.of(tok, text), "every token after BOS (with SentencePiece's space)");
     }
 
     @Test
@@ -111,14 +99,14 @@ class SequenceEncoderTest {
         assertEquals(40, cut.length());
         assertEquals(full - 40, cut.cut());
         assertEquals(tok.bos(), cut.tokens()[0], "BOS stays");
-        assertEquals(List.of(" The dog was happy.</s>"), trainedRuns(cut));
+        assertEquals(List.of(" The dog was happy.</s>"), TrainedRuns.of(tok, cut));
 
         // the first answer would be split by the cut: it goes whole; the last one stays
         DataRecord.Chat two = chat("Hi", "A long first answer about the little dog and the big tree in the park.", "And?", "Yes.");
         int len = new SequenceEncoder(tok, TEMPLATE, false, 4096).encode(two).length();
         TokenSequence s = new SequenceEncoder(tok, TEMPLATE, false, len - 15).encode(two);   // the first turn's prompt is under 15 tokens
         assertTrue(s.length() < len - 15, "the cut went past the answer it reached");
-        assertEquals(List.of("Yes.</s>"), trainedRuns(s));   // the 512-token vocabulary has no "▁Yes": the space stays in the prompt
+        assertEquals(List.of("Yes.</s>"), TrainedRuns.of(tok, s));   // the 512-token vocabulary has no "▁Yes": the space stays in the prompt
 
         // nothing of the answer fits: the record is dropped and counted
         SequenceEncoder tiny = new SequenceEncoder(tok, TEMPLATE, false, 4);
