@@ -54,6 +54,7 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
         m.put("predicted_compute_buffer_bytes", plan.computeBytes());
         m.put("predicted_host_bytes", plan.hostBytes());
         m.put("predicted_runtime_bytes", plan.runtimeBytes());
+        m.put("predicted_work_bytes", plan.workBytes());
         m.put("predicted_peak_rss_bytes", plan.total());
         m.put("baseline_rss_bytes", baselineRss);
         m.put("peak_rss_bytes", peakRss);
@@ -106,7 +107,7 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
                 + (c.method() == null ? "" : " (plain forward " + mib(run.plainComputeBytes()) + ")"));
         row(sb, "baseline RSS (before the model)", mib(baselineRss));
         row(sb, "predicted peak RSS", mib(plan.total()) + " (" + (plan.inMemory() ? "weights" : "file") + " + compute " + mib(plan.computeBytes()) + " + host "
-                + mib(plan.hostBytes()) + " + runtime " + mib(plan.runtimeBytes()) + ")");
+                + mib(plan.hostBytes()) + " + runtime " + mib(plan.runtimeBytes()) + " + CPU work " + mib(plan.workBytes()) + ")");
         row(sb, "peak RSS (VmHWM)", mib(peakRss) + String.format(Locale.ROOT, " (%.3f x predicted)", peakOverPredicted()));
         row(sb, "peak - baseline", mib(peakAboveBaseline()));
         if (run.device().gpu()) {

@@ -63,7 +63,7 @@ class MemoryPlanTest {
             // all of them at once (it did when ggml scheduled every perturbation at the graph's start).
             long all = m.weights().entries().stream().filter(e -> e.dims() == 2).mapToLong(Weights.Entry::bytes).sum();
             assertTrue(trained < plain + 2 * largest, trained + " >= " + plain + " + 2 x " + largest + " (all: " + all + ")");
-            assertEquals(Files.size(path) + plan.computeBytes() + plan.hostBytes() + plan.runtimeBytes(), plan.total());
+            assertEquals(Files.size(path) + plan.computeBytes() + plan.hostBytes() + plan.runtimeBytes() + plan.workBytes(), plan.total());
             assertEquals((50L << 20) + Footprint.RUNTIME_GROWTH_BYTES, plan.runtimeBytes());
             assertEquals(4L * 72 * 2 + 4L * 24 * 24 * 3 + 4L * 12 + 4L * 12 * m.config().nVocab(), plan.hostBytes());
         }
@@ -89,7 +89,7 @@ class MemoryPlanTest {
         assertTrue(baseline > 0 && peak >= baseline, baseline + " " + peak);
         assertEquals(peak - baseline, j.get("peak_minus_baseline_bytes"));
         assertEquals((Long) j.get("file_bytes") + compute + (Long) j.get("predicted_host_bytes")
-                + (Long) j.get("predicted_runtime_bytes"), j.get("predicted_peak_rss_bytes"));
+                + (Long) j.get("predicted_runtime_bytes") + (Long) j.get("predicted_work_bytes"), j.get("predicted_peak_rss_bytes"));
         for (String k : new String[] {"forward_s", "step_s", "step_over_two_forwards", "forward_tokens_per_s",
                 "train_tokens_per_s", "loss"}) {
             double v = ((Number) j.get(k)).doubleValue();
@@ -118,7 +118,7 @@ class MemoryPlanTest {
         assertEquals(file.get("weights_bytes"), mem.get("weights_bytes"));
         assertEquals(0L, mem.get("file_bytes"));
         assertEquals((Long) mem.get("weights_bytes") + (Long) mem.get("compute_buffer_bytes")
-                + (Long) mem.get("predicted_host_bytes") + (Long) mem.get("predicted_runtime_bytes"),
+                + (Long) mem.get("predicted_host_bytes") + (Long) mem.get("predicted_runtime_bytes") + (Long) mem.get("predicted_work_bytes"),
                 mem.get("predicted_peak_rss_bytes"));
         assertFalse(mem.containsKey("device_used_bytes"), "no device memory on the CPU");
     }
