@@ -43,6 +43,11 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         return residentModelBytes() + computeBytes + hostBytes + runtimeBytes + checkpointBytes + workBytes;
     }
 
+    /** With {@code bytes} more runtime: what the tokenizer (libllama's vocabulary) took as it loaded, measured. */
+    public MemoryPlan withTokenizer(long bytes) {
+        return new MemoryPlan(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes + bytes, checkpointBytes, workBytes);
+    }
+
     /** The plan of a run that writes checkpoints of this model (its largest tensor mapped at a time). */
     public MemoryPlan withCheckpoints(Model model) {
         long largest = 0;

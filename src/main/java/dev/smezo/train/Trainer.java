@@ -105,9 +105,10 @@ public final class Trainer {
                         + " training examples: every step would repeat them (lower --batch or raise --n-train)");
             }
         }
+        long[] tokenizerBytes = {0};
         try (Arena arena = Arena.ofShared();
              Model model = Model.open(base);
-             Tokenizer tok = Tokenizer.load(base, model.metadata());
+             Tokenizer tok = loadTokenizer(model, tokenizerBytes);
              Templates templates = new Templates()) {
             Trainables.requireFiniteScales(model.weights());
             int nVocab = model.config().nVocab();
@@ -121,7 +122,7 @@ public final class Trainer {
             }
             ForwardShape shape = data.largest();
             MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline)
-                    .withCheckpoints(model);
+                    .withCheckpoints(model).withTokenizer(tokenizerBytes[0]);
             if (Placement.onCuda(device)) plan = plan.computeOnDevice();
             plan.requireWithin(memoryLimit, "lower --batch"
                     + (config.jsonl() != null ? ", --micro-batch" : "") + " or --max-length, or pass --memory-limit none to run anyway");
@@ -145,6 +146,17 @@ public final class Trainer {
                 return run.execute(resume, started);
             }
         }
+    }
+
+    /**
+     * Loads libllama's vocabulary of the base and measures the resident memory it took (several MiB
+     * for a 32k vocabulary: after the plan's runtime baseline, so the plan adds it).
+     */
+    private Tokenizer loadTokenizer(Model model, long[] bytes) {
+        long before = Memory.rss();
+        Tokenizer t = Tokenizer.load(base, model.metadata());
+        bytes[0] = Math.max(0, Memory.rss() - before);
+        return t;
     }
 
     /** The chat template, opened when the data holds conversations (text records need none). */
