@@ -43,8 +43,11 @@ public record MemoryPlan(long fileBytes, long weightsBytes, long computeBytes, l
         return residentModelBytes() + computeBytes + hostBytes + runtimeBytes + checkpointBytes + workBytes;
     }
 
-    /** With {@code bytes} more runtime: what the tokenizer (libllama's vocabulary) took as it loaded, measured. */
-    public MemoryPlan withTokenizer(long bytes) {
+    /**
+     * With {@code bytes} more runtime: a training run's, for what its tokenizer (libllama's vocabulary)
+     * took as it loaded, measured, and {@link Footprint#TRAIN_EXTRA_GROWTH_BYTES}.
+     */
+    public MemoryPlan withRuntime(long bytes) {
         return new MemoryPlan(fileBytes, weightsBytes, computeBytes, hostBytes, runtimeBytes + bytes, checkpointBytes, workBytes);
     }
 

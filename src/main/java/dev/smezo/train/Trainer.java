@@ -122,7 +122,7 @@ public final class Trainer {
             }
             ForwardShape shape = data.largest();
             MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline)
-                    .withCheckpoints(model).withTokenizer(tokenizerBytes[0]);
+                    .withCheckpoints(model).withRuntime(tokenizerBytes[0] + Footprint.TRAIN_EXTRA_GROWTH_BYTES);
             if (Placement.onCuda(device)) plan = plan.computeOnDevice();
             plan.requireWithin(memoryLimit, "lower --batch"
                     + (config.jsonl() != null ? ", --micro-batch" : "") + " or --max-length, or pass --memory-limit none to run anyway");
