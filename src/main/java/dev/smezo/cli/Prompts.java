@@ -19,7 +19,7 @@ final class Prompts {
     static List<SequenceEncoder.Prompt> of(Path model, String override, List<DataRecord> records) {
         boolean chat = records.stream().anyMatch(r -> r instanceof DataRecord.Chat);
         try (Tokenizer tok = Tokenizer.load(model);
-             ChatTemplate template = chat ? ChatTemplate.open(model, override) : null) {
+             ChatTemplate template = chat ? ChatTemplate.open(tok, override, java.util.Map.of()) : null) {
             SequenceEncoder enc = new SequenceEncoder(tok, template == null ? null : template::render, false, Integer.MAX_VALUE);
             List<SequenceEncoder.Prompt> out = new ArrayList<>();
             for (DataRecord r : records) {

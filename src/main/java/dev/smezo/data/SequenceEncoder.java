@@ -155,9 +155,13 @@ public final class SequenceEncoder {
     /** The number of {@code tokens} (the whole text's) that lie before char {@code at} of {@code text}. */
     private int boundary(String text, int[] tokens, int at) {
         if (at >= text.length()) return tokens.length;
-        int[] prefix = tok.encode(text.substring(0, at), true, true);
+        return commonPrefix(tok.encode(text.substring(0, at), true, true), tokens);
+    }
+
+    /** How many leading tokens {@code a} and {@code b} share. */
+    static int commonPrefix(int[] a, int[] b) {
         int k = 0;
-        while (k < prefix.length && k < tokens.length && prefix[k] == tokens[k]) k++;
+        while (k < a.length && k < b.length && a[k] == b[k]) k++;
         return k;
     }
 
@@ -168,10 +172,7 @@ public final class SequenceEncoder {
         if (eos >= 0) tokens[body.length] = eos;
         int from = 1;
         if (!trainOnPrompt && !t.prompt().isEmpty()) {
-            int[] p = tok.encode(t.prompt(), true, false);
-            int k = 0;
-            while (k < p.length && k < body.length && p[k] == body[k]) k++;
-            from = Math.max(1, k);
+            from = Math.max(1, commonPrefix(tok.encode(t.prompt(), true, false), body));
         }
         boolean[] target = new boolean[tokens.length];
         Arrays.fill(target, Math.min(from, tokens.length), tokens.length, true);

@@ -1,13 +1,11 @@
 package dev.smezo.train;
 
-import dev.smezo.data.DataFiles;
 import dev.smezo.data.DataRecord;
 import dev.smezo.data.SequenceEncoder;
 import dev.smezo.data.TokenSequence;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.json.Json;
 import dev.smezo.perturb.PerturbedModel;
-import dev.smezo.task.Splits;
 import dev.smezo.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.LogProbs;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -78,7 +79,7 @@ public final class SequenceObjective implements Objective {
             longest = Math.max(longest, sequences.get(i).length());
             targets[i] = sequences.get(i).targets();
         }
-        java.util.Arrays.sort(targets);
+        Arrays.sort(targets);
         int most = 0;
         for (int i = 0; i < perForward && i < targets.length; i++) most += targets[targets.length - 1 - i];
         int length = roundUp(longest, LENGTH_STEP), seqs = Math.min(perForward, Math.max(1, sequences.size()));

@@ -109,7 +109,7 @@ public final class Trainer {
         try (Arena arena = Arena.ofShared();
              Model model = Model.open(base);
              Tokenizer tok = loadTokenizer(model, tokenizerBytes);
-             Templates templates = new Templates()) {
+             Templates templates = new Templates(tok)) {
             Trainables.requireFiniteScales(model.weights());
             int nVocab = model.config().nVocab();
             RunData data;
@@ -159,13 +159,21 @@ public final class Trainer {
         return t;
     }
 
-    /** The chat template, opened when the data holds conversations (text records need none). */
+    /**
+     * The chat template, opened when the data holds conversations (text records need none), on the
+     * run's own tokenizer (a second vocabulary load would cost its memory again, outside the plan).
+     */
     private final class Templates implements AutoCloseable {
+        final Tokenizer tok;
         ChatTemplate template;
+
+        Templates(Tokenizer tok) {
+            this.tok = tok;
+        }
 
         SequenceEncoder.Renderer open() {
             if (template == null) {
-                template = ChatTemplate.open(base, config.jsonl().chatTemplate());
+                template = ChatTemplate.open(tok, config.jsonl().chatTemplate(), java.util.Map.of());
                 listener.message("chat template: " + template.description());
             }
             return template::render;
