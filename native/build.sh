@@ -25,6 +25,7 @@ CACHE="${SMEZO_CACHE:-$HOME/.cache/smezo}"
 JOBS="${SMEZO_JOBS:-$(nproc)}"
 CUDA="${SMEZO_CUDA:-0}"
 CUDA_ARCH="${SMEZO_CUDA_ARCH:-90}"
+PORTABLE="${SMEZO_PORTABLE:-0}"
 
 # shellcheck source=native/pin.sh
 source "$HERE/pin.sh"   # NPM_PKG, TGZ_NAME, TGZ_SHA256, BUNDLE_SHA256, COMMIT
@@ -60,6 +61,13 @@ CMAKE_OPTS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_OPENSSL=OF
   -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_EXAMPLES=ON -DLLAMA_BUILD_TOOLS=ON
   -DGGML_NATIVE=ON -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON "-DCMAKE_INSTALL_RPATH=\$ORIGIN")
 PATCHES=()
+if [[ "$PORTABLE" == 1 ]]; then
+  # As llama.cpp builds its release binaries: every x86-64 CPU variant as a dynamically loaded backend
+  # (libggml-cpu-<variant>.so), the best one for the running CPU chosen at start (NativeLibraries); the
+  # rest of ggml, libllama and libllama-common for baseline x86-64.
+  CMAKE_OPTS=("${CMAKE_OPTS[@]/-DGGML_NATIVE=ON/-DGGML_NATIVE=OFF}" -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON)
+  [[ -n "${SMEZO_TOOLS:-}" ]] || CMAKE_OPTS+=(-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF)
+fi
 if [[ "$CUDA" == 1 ]]; then
   CMAKE_OPTS+=(-DGGML_CUDA=ON "-DCMAKE_CUDA_ARCHITECTURES=$CUDA_ARCH" -DGGML_CUDA_NCCL=OFF)
   [[ "${SMEZO_CUDA_FA:-0}" == 1 ]] || CMAKE_OPTS+=(-DGGML_CUDA_FA=OFF)
@@ -69,7 +77,7 @@ if [[ "$CUDA" == 1 ]]; then
 fi
 # shellcheck disable=SC2206
 [[ -n "${SMEZO_CMAKE_EXTRA:-}" ]] && CMAKE_OPTS+=(${SMEZO_CMAKE_EXTRA})
-KEY="$( { echo "$COMMIT ${CMAKE_OPTS[*]}"; grep -m1 -o 'avx512[a-z]*' /proc/cpuinfo | sort -u; \
+KEY="$( { echo "$COMMIT ${CMAKE_OPTS[*]}"; [[ "$PORTABLE" == 1 ]] || grep -m1 -o 'avx512[a-z]*' /proc/cpuinfo | sort -u; \
           for p in "${PATCHES[@]}"; do [[ -f "$p" ]] && cat "$p"; done; } | sha256sum | cut -c1-16)"
 BUILD="$CACHE/build-$KEY"
 # llama-common: llama.cpp's chat templates (common/chat.cpp, its Jinja engine), as llama-server renders them
@@ -103,24 +111,40 @@ fi
 LIBDIR="$BUILD/bin"
 
 # 3. libsmezo: our kernels, linked against ggml so it can implement ggml custom ops; and a C++ shim over
-# llama.cpp's chat templates (src/*.cpp, linked against libllama-common).
-SMEZO_SRCS=("$HERE"/src/*.c)
+# llama.cpp's chat templates (src/*.cpp, linked against libllama-common). Portable in every build: the
+# kernels (smezo_kernels.c, smezo_quant.c) are compiled once per instruction set and chosen at load
+# (src/smezo_isa.h); everything else for baseline x86-64. It does not link the CPU backend (a portable
+# build loads that at run time).
+KERNEL_SRCS=("$HERE/src/smezo_kernels.c" "$HERE/src/smezo_quant.c")
+SMEZO_SRCS=()
+for f in "$HERE"/src/*.c; do [[ " ${KERNEL_SRCS[*]} " == *" $f "* ]] || SMEZO_SRCS+=("$f"); done
 SMEZO_CXX=("$HERE"/src/*.cpp)
 INC=(-I"$TREE/ggml/include" -I"$TREE/include")
-SMEZO_KEY="$( { cat "${SMEZO_SRCS[@]}" "${SMEZO_CXX[@]}" "$HERE"/src/*.h 2>/dev/null; echo "$KEY"; } | sha256sum | cut -c1-16)"
+# -ffp-contract=off: no fused multiply-add, so the kernels agree bit for bit with the Java reference.
+CFLAGS=(-O3 -ffp-contract=off -fno-math-errno -fPIC -std=c11 -Wall -Wextra -fopenmp-simd "${INC[@]}")
+ISAS=("_avx512 -march=x86-64-v4" "_avx2 -march=x86-64-v3" "_c -march=x86-64 -mtune=generic")
+SMEZO_KEY="$( { cat "$HERE"/src/*.c "${SMEZO_CXX[@]}" "$HERE"/src/*.h 2>/dev/null; echo "$KEY ${CFLAGS[*]} ${ISAS[*]}"; } \
+              | sha256sum | cut -c1-16)"
 SMEZO_SO="$CACHE/libsmezo-$SMEZO_KEY.so"
 if [[ ! -f "$SMEZO_SO" ]]; then
   log "compiling libsmezo"
   OBJDIR="$(mktemp -d)"
   for f in "${SMEZO_CXX[@]}"; do
     # -isystem: the common headers define unused static helpers; their warnings are not ours
-    g++ -O2 -std=c++17 -fPIC -Wall -Wextra "${INC[@]}" -isystem "$TREE/common" -isystem "$TREE/src" \
-        -c "$f" -o "$OBJDIR/$(basename "$f" .cpp).o" || { rm -rf "$OBJDIR"; die "$(basename "$f") failed to compile"; }
+    g++ -O2 -std=c++17 -fPIC -Wall -Wextra -march=x86-64 -mtune=generic "${INC[@]}" -isystem "$TREE/common" \
+        -isystem "$TREE/src" -c "$f" -o "$OBJDIR/$(basename "$f" .cpp).o" \
+      || { rm -rf "$OBJDIR"; die "$(basename "$f") failed to compile"; }
   done
-  # -ffp-contract=off: no fused multiply-add, so the kernels agree bit for bit with the Java reference.
-  gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -Wall -Wextra \
-      -fopenmp-simd "${INC[@]}" -o "$SMEZO_SO.tmp.$$" "${SMEZO_SRCS[@]}" "$OBJDIR"/*.o \
-      -L"$LIBDIR" -lllama-common -lllama -lggml -lggml-base -lggml-cpu -lstdc++ -lm -Wl,-rpath,'$ORIGIN' \
+  for isa in "${ISAS[@]}"; do
+    read -r suffix march <<<"$isa"
+    for f in "${KERNEL_SRCS[@]}"; do
+      gcc "${CFLAGS[@]}" $march -DSMZ_ISA="$suffix" -c "$f" -o "$OBJDIR/$(basename "$f" .c)$suffix.o" \
+        || { rm -rf "$OBJDIR"; die "$(basename "$f") ($suffix) failed to compile"; }
+    done
+  done
+  gcc "${CFLAGS[@]}" -march=x86-64 -mtune=generic -shared -o "$SMEZO_SO.tmp.$$" "${SMEZO_SRCS[@]}" "$OBJDIR"/*.o \
+      -L"$LIBDIR" -lllama-common -lllama -lggml -lggml-base -lstdc++ -lm -lpthread -Wl,--no-undefined \
+      -Wl,-rpath,'$ORIGIN' \
     || { rm -rf "$OBJDIR"; die "libsmezo failed to link"; }
   rm -rf "$OBJDIR"
   mv "$SMEZO_SO.tmp.$$" "$SMEZO_SO"
@@ -147,17 +171,26 @@ fi
 
 # 4. Collect the libraries (real files, soname names) for the jar.
 rm -rf "$OUT"; mkdir -p "$OUT"
-LIBS=(libggml-base libggml-cpu libggml libllama libllama-common)
+LIBS=(libggml-base libggml libllama libllama-common)
+[[ "$PORTABLE" == 1 ]] || LIBS+=(libggml-cpu)
 [[ "$CUDA" == 1 ]] && LIBS+=(libggml-cuda)
 for lib in "${LIBS[@]}"; do
   f="$(ls "$LIBDIR/$lib.so".* 2>/dev/null | head -1 || true)"; [[ -n "$f" ]] || f="$LIBDIR/$lib.so"
   [[ -f "$f" ]] || die "missing $lib.so in $LIBDIR"
   soname="$(objdump -p "$f" | awk '/SONAME/{print $2}')"; cp -L "$f" "$OUT/${soname:-$lib.so}"
 done
+if [[ "$PORTABLE" == 1 ]]; then
+  # The CPU variants are modules loaded by path (no soname); NativeLibraries picks one at start.
+  n=0; for f in "$LIBDIR"/libggml-cpu-*.so; do [[ -f "$f" ]] && { cp -L "$f" "$OUT/"; n=$((n + 1)); }; done
+  (( n > 0 )) || die "no libggml-cpu-<variant>.so in $LIBDIR"
+fi
 cp "$SMEZO_SO" "$OUT/libsmezo.so"
 [[ "$CUDA" == 1 ]] && cp "$SMEZO_CUDA_SO" "$OUT/libsmezo_cuda.so"
+GGML_VERSION="$(sed -n 's/^ *set(GGML_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9]*\).*/\2/p' "$TREE/ggml/CMakeLists.txt" | paste -sd.)"
+{ echo "llama.cpp $COMMIT"; echo "ggml ${GGML_VERSION:-?}"; echo "flavour $([[ "$PORTABLE" == 1 ]] && echo portable || echo native)"
+  echo "cuda $CUDA"; } > "$OUT/build-info.txt"
 # The index the jar's loader reads: a content key (so a run finds its extracted copy without reading
-# or hashing the libraries again), then the library names in load order's superset.
+# or hashing the libraries again), then the file names in load order's superset.
 NAMES="$(cd "$OUT" && ls)"
 LIBKEY="$(cd "$OUT" && sha256sum $NAMES | sha256sum | cut -c1-20)"
 { echo "key $LIBKEY"; echo "$NAMES"; } > "$OUT/libraries.txt"

@@ -17,7 +17,7 @@ _Static_assert(__builtin_offsetof(smezo_tensor_cfg, mask_seed) == 16, "mask_seed
 _Static_assert(__builtin_offsetof(smezo_tensor_cfg, scale_mode) == 24, "scale_mode at 24");
 _Static_assert(__builtin_offsetof(smezo_tensor_cfg, scale_gain) == 28, "scale_gain at 28");
 
-int32_t smezo_version(void) { return 2; }
+int32_t smezo_version(void) { return 3; }
 
 typedef struct { uint64_t seed; float c, b; } smz_params;
 

@@ -213,6 +213,20 @@ void smezo_q_gather_scales(const void * w, int32_t ggml_type, int64_t n_blocks, 
 /* The first parameter index whose scale is NaN or infinite, or -1 (also -1 for a rejected type: check it). */
 int64_t smezo_q_first_nonfinite(const void * w, int32_t ggml_type, int64_t n_blocks);
 
+/* ---- instruction sets (smezo_isa.h): the kernels above run the chosen copy; every copy gives the same bits ---- */
+#define SMEZO_ISA_C      0   /* portable C, baseline x86-64 (SSE2) */
+#define SMEZO_ISA_AVX2   1   /* the same C vectorized for x86-64-v3 */
+#define SMEZO_ISA_AVX512 2   /* AVX-512 intrinsics (x86-64-v4) */
+
+/* The copy in use: at load the best the CPU runs, or a lower one named by SMEZO_ISA=c|avx2|avx512. */
+int32_t smezo_isa(void);
+/* 1 if the running CPU can run that copy. */
+int32_t smezo_isa_supported(int32_t isa);
+/* Switches to that copy (not while kernels run: for tests); 0 and no change when the CPU cannot run it. */
+int32_t smezo_isa_set(int32_t isa);
+/* "c", "avx2", "avx512". */
+const char * smezo_isa_name(int32_t isa);
+
 /* ABI version of this header (bumped on any change of the above). */
 int32_t smezo_version(void);
 

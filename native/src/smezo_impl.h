@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "smezo_isa.h"   /* first: in an instruction set's copy it renames the kernels */
 #include "smezo.h"
 
 #if defined(__GNUC__) && !defined(__clang__)

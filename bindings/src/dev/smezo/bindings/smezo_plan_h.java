@@ -12,15 +12,15 @@ public final class smezo_plan_h {
     private smezo_plan_h() {}
 
     private static final class smezo_graph_work_size$ {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT);
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT);
         static final MemorySegment ADDR = Symbols.find("smezo_graph_work_size");
         static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    /** {@code int64_t smezo_graph_work_size(struct ggml_cgraph * graph, int32_t n_threads);} */
-    public static long smezo_graph_work_size(MemorySegment graph, int n_threads) {
+    /** {@code int64_t smezo_graph_work_size(void * graph_plan, struct ggml_cgraph * graph, int32_t n_threads);} */
+    public static long smezo_graph_work_size(MemorySegment graph_plan, MemorySegment graph, int n_threads) {
         try {
-            return (long) smezo_graph_work_size$.HANDLE.invokeExact(graph, n_threads);
+            return (long) smezo_graph_work_size$.HANDLE.invokeExact(graph_plan, graph, n_threads);
         } catch (Throwable t) {
             throw Symbols.rethrow("smezo_graph_work_size", t);
         }

@@ -1,6 +1,8 @@
 package dev.smezo.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "smezo",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = VersionInfo.class,
         description = {
             "Fine-tune GGUF language models with Sparse MeZO (arXiv 2402.15751): a zeroth-order optimizer "
                     + "that needs two forward passes per step and no backpropagation, so training costs what "
@@ -24,23 +26,19 @@ import picocli.CommandLine.Command;
         footer = {
             "Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input file, 4 non-finite loss.",
             "Environment: SMEZO_GGML_LOG=debug|info|warn|error shows ggml/libllama logging.",
-            "Run `smezo COMMAND --help` for a command's options."},
-        subcommands = {
-            DemoCommand.class,
-            InfoCommand.class,
-            ScoreCommand.class,
-            GenerateCommand.class,
-            SynthCommand.class,
-            QuantizeCommand.class,
-            TasksCommand.class,
-            EvalCommand.class,
-            TrainCommand.class,
-            ReplayCommand.class,
-            BenchCommand.class,
-            CommandLine.HelpCommand.class,
-        })
+            "Run `smezo COMMAND --help` for a command's options."})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_USAGE = 2, EXIT_BAD_INPUT = 3, EXIT_DIVERGED = 4;
+
+    /**
+     * The commands, by the name each one's {@code @Command} gives. picocli reads every registered
+     * command's options up front, about 0.2 s for all of them on a 2-core machine, so a run of one
+     * command registers only that one ({@link #commandLine(String...)}).
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(
+            DemoCommand.class, InfoCommand.class, ScoreCommand.class, GenerateCommand.class, SynthCommand.class,
+            QuantizeCommand.class, TasksCommand.class, EvalCommand.class, TrainCommand.class, ReplayCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,9 +48,20 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The one factory for command lines, used by {@link #main} and by in-process tests. */
-    public static CommandLine commandLine() {
+    /**
+     * The one factory for command lines, used by {@link #main} and by in-process tests: with only the
+     * command {@code args} runs when its first word names one, with none for a bare {@code --version},
+     * else with all of them.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        boolean versionOnly = args.length == 1 && (first.equals("-V") || first.equals("--version"));
+        if (COMMANDS.containsKey(first) && !first.equals("help")) {
+            cl.addSubcommand(first, COMMANDS.get(first));
+        } else if (!versionOnly) {
+            for (var e : COMMANDS.entrySet()) cl.addSubcommand(e.getKey(), e.getValue());
+        }
         cl.setExecutionExceptionHandler(new Errors());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpWidth(100);
@@ -61,22 +70,25 @@ public final class Main implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+    private static Map<String, Class<?>> commands(Class<?>... classes) {
+        Map<String, Class<?>> out = new LinkedHashMap<>();
+        for (Class<?> c : classes) out.put(c.getAnnotation(Command.class).name(), c);
+        return java.util.Collections.unmodifiableMap(out);
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"smezo " + (v == null ? "dev" : v)
-                    + " (ggml 0.25.1, llama.cpp de3ff815ea7d559ee917f063901b8986f038abc6)"};
+    public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // picocli's own classes take ~0.1 s to load and link (they predate class-data sharing's
+            // class-file versions); a bare --version, run by scripts to check an install, skips them.
+            for (String line : new VersionInfo().getVersion()) System.out.println(line);
+            System.exit(EXIT_OK);
         }
+        System.exit(commandLine(args).execute(args));
     }
 }

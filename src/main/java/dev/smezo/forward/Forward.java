@@ -103,7 +103,8 @@ public final class Forward implements AutoCloseable {
 
     /** Bytes of the CPU backend's work buffer for this graph at {@code threads} threads (allocated beside the compute buffer). */
     public long workBytes(int threads) {
-        return dev.smezo.bindings.smezo_plan_h.smezo_graph_work_size(graph, threads);
+        return dev.smezo.bindings.smezo_plan_h.smezo_graph_work_size(
+                dev.smezo.nativelib.NativeLibraries.cpuSymbol("ggml_graph_plan"), graph, threads);
     }
 
     public int nodes() {

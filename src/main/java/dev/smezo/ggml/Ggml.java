@@ -21,13 +21,7 @@ public final class Ggml {
         synchronized (Ggml.class) {
             if (ready) return;
             checkLayout();
-            String level = System.getenv("SMEZO_GGML_LOG");
-            llama_h.smezo_log_level(level == null ? LOG_ERROR : switch (level) {
-                case "debug" -> LOG_DEBUG;
-                case "info" -> LOG_INFO;
-                case "warn" -> LOG_WARN;
-                default -> LOG_ERROR;
-            });
+            llama_h.smezo_log_level(dev.smezo.nativelib.NativeLibraries.ggmlLogLevel());
             ready = true;
         }
     }

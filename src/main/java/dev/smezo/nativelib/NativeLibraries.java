@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +26,14 @@ import java.util.List;
  * </ol>
  * ggml keeps global state (backend registry, CPU feature detection), so loading it twice from two
  * paths breaks it: every caller goes through this class.
+ *
+ * <p>ggml's CPU backend comes in one of two shapes. A developer build links it
+ * ({@code libggml-cpu.so}, built for this machine). A portable build (native/build.sh with
+ * SMEZO_PORTABLE=1, the one {@code smezo dist} ships) holds every x86-64 variant as a backend that is
+ * loaded at run time, {@code libggml-cpu-<variant>.so}, as llama.cpp's release binaries do: each
+ * variant's {@code ggml_backend_score} says whether the running CPU has its instructions and how good
+ * it is, the best is loaded and registered with ggml ({@code ggml_backend_load}), and
+ * {@code SMEZO_CPU_VARIANT=<variant>} asks for another one the CPU runs.
  */
 public final class NativeLibraries {
     private static final String RESOURCE_DIR = "/native/linux-x86_64/";
@@ -29,10 +41,13 @@ public final class NativeLibraries {
     private static final List<String> ORDER = List.of("libggml-base.so", "libggml-cpu.so", "libggml.so", "libllama.so",
             "libllama-common.so", "libsmezo.so");
     private static final List<String> REQUIRED = List.of("libggml.so", "libllama.so", "libllama-common.so", "libsmezo.so");
+    /** The file the build writes beside the libraries: the llama.cpp commit, the flavour (native.build-info). */
+    public static final String BUILD_INFO = "build-info.txt";
 
     private static volatile Loaded loaded;
 
-    private record Loaded(Path dir, SymbolLookup lookup, List<String> optional) {}
+    /** cpu: the CPU backend's own lookup; cpuVariant: its variant name, or "native" for a linked one. */
+    private record Loaded(Path dir, SymbolLookup lookup, List<String> optional, SymbolLookup cpu, String cpuVariant) {}
 
     private NativeLibraries() {}
 
@@ -44,6 +59,17 @@ public final class NativeLibraries {
     /** The directory the libraries were loaded from. */
     public static Path directory() {
         return load().dir;
+    }
+
+    /** The CPU backend in use: a portable build's variant (haswell, skylakex, ...) or "native". */
+    public static String cpuVariant() {
+        return load().cpuVariant;
+    }
+
+    /** The address of a function of the loaded CPU backend (ggml_graph_plan, ...). */
+    public static MemorySegment cpuSymbol(String name) {
+        return load().cpu.find(name).orElseThrow(() -> new NativeLibraryException(
+                "the CPU backend (" + load().cpuVariant + ") has no symbol " + name));
     }
 
     /**
@@ -68,7 +94,7 @@ public final class NativeLibraries {
             }
             List<String> optional = new java.util.ArrayList<>(l.optional);
             optional.add(name);
-            loaded = new Loaded(l.dir, l.lookup.or(one), List.copyOf(optional));
+            loaded = new Loaded(l.dir, l.lookup.or(one), List.copyOf(optional), l.cpu, l.cpuVariant);
             return true;
         }
     }
@@ -86,6 +112,9 @@ public final class NativeLibraries {
         String prop = System.getProperty("smezo.native.dir");
         Path dir = prop != null ? Path.of(prop) : extractFromJar();
         SymbolLookup lookup = null;
+        SymbolLookup cpu = null;
+        String variant = "native";
+        Path toRegister = null;
         Arena global = Arena.global();
         for (String name : ORDER) {
             Path lib = resolve(dir, name);
@@ -97,9 +126,57 @@ public final class NativeLibraries {
                 continue;
             }
             SymbolLookup one = SymbolLookup.libraryLookup(lib, global);
+            if (name.equals("libggml-cpu.so")) cpu = one;
             lookup = lookup == null ? one : lookup.or(one);
+            if (name.equals("libggml.so") && cpu == null) {
+                // A portable build: ggml links no CPU backend; load the best variant and register it.
+                CpuVariants.Choice best = CpuVariants.choose(dir, System.getenv("SMEZO_CPU_VARIANT"));
+                cpu = SymbolLookup.libraryLookup(best.path(), global);
+                toRegister = best.path();
+                variant = best.name();
+                lookup = lookup.or(cpu);
+            }
         }
-        return new Loaded(dir, lookup, List.of());
+        if (toRegister != null) {
+            // Quiet first: ggml_backend_load logs each library it loads at INFO level.
+            downcall(lookup, "smezo_log_level", FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT), ggmlLogLevel());
+            register(lookup, toRegister);
+        }
+        return new Loaded(dir, lookup, List.of(), cpu, variant);
+    }
+
+    /** ggml_log_level below which ggml's and libllama's messages are dropped: SMEZO_GGML_LOG, else errors only. */
+    public static int ggmlLogLevel() {
+        String level = System.getenv("SMEZO_GGML_LOG");
+        return level == null ? 4 : switch (level) {
+            case "debug" -> 1;
+            case "info" -> 2;
+            case "warn" -> 3;
+            default -> 4;
+        };
+    }
+
+    private static void downcall(SymbolLookup lib, String name, FunctionDescriptor fd, int arg) {
+        MemorySegment fn = lib.find(name).orElseThrow(() -> new NativeLibraryException("no symbol " + name));
+        try {
+            Linker.nativeLinker().downcallHandle(fn, fd).invoke(arg);
+        } catch (Throwable t) {
+            throw new NativeLibraryException(name + " failed: " + t);
+        }
+    }
+
+    /** ggml_backend_load(path): adds a backend library to ggml's registry (where libllama finds its devices). */
+    private static void register(SymbolLookup ggml, Path lib) {
+        MemorySegment fn = ggml.find("ggml_backend_load")
+                .orElseThrow(() -> new NativeLibraryException("libggml.so has no ggml_backend_load: not a portable build"));
+        var handle = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        MemorySegment reg;
+        try (Arena a = Arena.ofConfined()) {
+            reg = (MemorySegment) handle.invokeExact(a.allocateFrom(lib.toString()));
+        } catch (Throwable t) {
+            throw new NativeLibraryException("ggml_backend_load(" + lib + ") failed: " + t);
+        }
+        if (reg.equals(MemorySegment.NULL)) throw new NativeLibraryException("ggml could not load the CPU backend " + lib);
     }
 
     /** A library by its plain name or by a versioned soname (libggml.so.0, libllama.so.0...). */
@@ -127,7 +204,8 @@ public final class NativeLibraries {
             List<String> lines = new String(index.readAllBytes()).lines().map(String::strip).toList();
             String key = lines.stream().filter(l -> l.startsWith("key ")).map(l -> l.substring(4)).findFirst()
                     .orElseThrow(() -> new NativeLibraryException("the jar's libraries.txt has no key line: rebuild it"));
-            List<String> names = lines.stream().filter(s -> s.endsWith(".so") || s.contains(".so.")).toList();
+            List<String> names = lines.stream()
+                    .filter(s -> s.endsWith(".so") || s.contains(".so.") || s.equals(BUILD_INFO)).toList();
             Path cache = cacheRoot().resolve("lib").resolve(key);
             if (Files.isRegularFile(cache.resolve(".complete"))) return cache;
             Path tmp = Files.createDirectories(cache.getParent()).resolve(key + ".tmp-" + ProcessHandle.current().pid());

@@ -73,6 +73,25 @@ public final class NativeKernels {
         return smezo_version();
     }
 
+    /** The instruction-set copy of the kernels in use (smezo.h SMEZO_ISA_*: 0 c, 1 avx2, 2 avx512). */
+    public static int isa() {
+        return dev.smezo.bindings.smezo_isa_h.smezo_isa();
+    }
+
+    /** "c", "avx2" or "avx512". */
+    public static String isaName(int isa) {
+        return dev.smezo.bindings.smezo_isa_h.smezo_isa_name(isa).reinterpret(32).getString(0);
+    }
+
+    public static boolean isaSupported(int isa) {
+        return dev.smezo.bindings.smezo_isa_h.smezo_isa_supported(isa) == 1;
+    }
+
+    /** Switches the kernels to another copy (tests; not while kernels run); false when this CPU cannot run it. */
+    public static boolean setIsa(int isa) {
+        return dev.smezo.bindings.smezo_isa_h.smezo_isa_set(isa) == 1;
+    }
+
     /** out = w + c*z*m on elements [start, end). */
     public static void perturb(MemorySegment w, MemorySegment out, WeightType type, long start, long end,
                                MemorySegment cfg, long seed, float c) {
