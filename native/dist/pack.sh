@@ -11,8 +11,12 @@ mkdir -p "$OUTDIR"
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$PARENT" -cf - "$NAME" | gzip -n -9 > "$OUTDIR/$NAME.tar.gz"
 SHA="$(sha256sum "$OUTDIR/$NAME.tar.gz" | cut -d' ' -f1)"
 SIZE="$(stat -c %s "$OUTDIR/$NAME.tar.gz")"
-sed -e "s/@VERSION@/$VERSION/g" -e "s/@SHA@/$SHA/g" -e "s/@SIZE@/$SIZE/g" -e "s/@KEY@/$NAME-${SHA:0:16}/g" \
-    -e "s/@TREE@/$NAME/g" "$HERE/stub.sh" > "$OUTDIR/$NAME.tmp"
+header() { # the stub with TOTAL, the whole file's size, as 12 digits (so the header's length does not depend on it)
+  sed -e "s/@VERSION@/$VERSION/g" -e "s/@SHA@/$SHA/g" -e "s/@SIZE@/$SIZE/g" -e "s/@KEY@/$NAME-${SHA:0:16}/g" \
+      -e "s/@TREE@/$NAME/g" -e "s/@TOTAL@/$(printf %012d "$1")/g" "$HERE/stub.sh"
+}
+HEADER_BYTES="$(header 0 | wc -c)"
+header $((HEADER_BYTES + SIZE)) > "$OUTDIR/$NAME.tmp"
 cat "$OUTDIR/$NAME.tar.gz" >> "$OUTDIR/$NAME.tmp"
 chmod 755 "$OUTDIR/$NAME.tmp"
 mv "$OUTDIR/$NAME.tmp" "$OUTDIR/$NAME"

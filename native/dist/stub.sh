@@ -7,6 +7,7 @@
 key=@KEY@
 sha=@SHA@
 size=@SIZE@
+total=@TOTAL@
 tree=@TREE@
 self=$0
 case $self in */*) ;; *) self=$(command -v -- "$self") ;; esac
@@ -18,8 +19,9 @@ fi
 dir=$base/dist/$key
 if [ ! -f "$dir/.complete" ]; then
   fail() { echo "smezo: $*" >&2; exit 3; }
-  total=$(wc -c < "$self") || fail "cannot read $self"
-  [ "$total" -gt "$size" ] || fail "$self is truncated ($total bytes, the payload alone is $size): download it again"
+  have=$(wc -c < "$self") || fail "cannot read $self"
+  [ "$have" -ge "$total" ] || fail "$self is truncated ($have bytes of $((1$total - 1000000000000))): download it again"
+  [ "$have" -eq "$total" ] || fail "$self is corrupt ($have bytes, $((have - (1$total - 1000000000000))) more than it was made with): download it again"
   mkdir -p "$base/dist" 2>/dev/null && [ -w "$base/dist" ] \
     || fail "cannot write the cache directory $base/dist (set SMEZO_CACHE to a writable directory)"
   tmp=$(mktemp -d "$base/dist/.$key.XXXXXX" 2>/dev/null) || fail "cannot create a directory in $base/dist"

@@ -107,10 +107,17 @@ class OneFileTest {
         assertEquals(3, r.code, r.out);
         assertTrue(r.out.contains("is truncated") && r.out.contains("download it again"), r.out);
         assertEquals(List.of(), entries(cache.resolve("dist")));
-        // Cut inside the payload rather than the header: the checksum catches it.
+        // Cut near the end, deep in the payload: the header knows the whole file's size.
         Files.write(cut, java.util.Arrays.copyOf(all, all.length - 1000));
         r = run(cut, cache);
         assertEquals(3, r.code, r.out);
+        assertTrue(r.out.contains("is truncated (" + (all.length - 1000) + " bytes of " + all.length + ")"), r.out);
+        assertEquals(List.of(), entries(cache.resolve("dist")));
+        // A byte too many (two downloads appended, say) is not trusted either.
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length + 1));
+        r = run(cut, cache);
+        assertEquals(3, r.code, r.out);
+        assertTrue(r.out.contains("is corrupt (" + (all.length + 1) + " bytes, 1 more"), r.out);
         assertEquals(List.of(), entries(cache.resolve("dist")));
     }
 
