@@ -16,7 +16,7 @@ CUDA=0
 for a in "$@"; do
   case "$a" in
     --cuda) CUDA=1 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "smezo dist: unknown option $a (try --help)" >&2; exit 2 ;;
   esac
 done
