@@ -2,7 +2,7 @@
 # The one-file artifact on a machine with nothing installed: copied to an empty directory and run with
 # an empty HOME and `env -i`, inside a private mount namespace where /usr/lib/jvm is an empty tmpfs and
 # java, javac, jlink, gcc, cc, g++, cmake, make, mvn, npm and node are covered by /dev/null (not
-# executable), and the repository, ~/.m2 and ~/.cache are hidden. There it runs --version, info, score,
+# executable), so are the host's libstdc++ and libgomp, and the repository, ~/.m2 and ~/.cache are hidden. There it runs --version, info, score,
 # eval, train (20 steps) and replay on stories260K and compares them with the developer build
 # (./smezo, -march=native) run outside:
 #   - replay of the developer run's trajectory: byte-identical checkpoint, on every CPU variant this
@@ -62,6 +62,12 @@ for t in java javac jlink gcc cc g++ c++ cmake make mvn npm node; do
   mount --bind /dev/null "$(readlink -f "$p")" && hidden+=("$t")
 done
 mount -t tmpfs tmpfs /usr/lib/jvm
+# the C++ and OpenMP runtimes too: the artifact brings its own (glibc and libgcc_s are the host's)
+for rt in libstdc++.so.6 libgomp.so.1; do
+  for f in /usr/lib/x86_64-linux-gnu/$rt /lib/x86_64-linux-gnu/$rt; do
+    [[ -e $f ]] && mount --bind /dev/null "$(readlink -f "$f")" && hidden+=("$f")
+  done
+done
 for d in /root /work/main /home; do [[ -d $d ]] && mount -t tmpfs tmpfs "$d"; done
 row() { echo "$*" >> "$W/out/rows.md"; }
 present=""; for t in java javac jlink gcc cc cmake mvn npm; do "$t" --version >/dev/null 2>&1 && present+=" $t"; done

@@ -49,6 +49,14 @@ rm -rf "$UNPACK"
 log "portable native libraries (every CPU variant; the first build takes a while)"
 SMEZO_PORTABLE=1 SMEZO_CUDA="$CUDA" "$ROOT/native/build.sh" "$TREE/native"
 rm -f "$TREE/native/build-dir.txt" "$TREE/native/source-dir.txt"
+# The C++ and OpenMP runtimes ggml and libllama need: from the compiler that built them, beside them
+# (their RUNPATH is $ORIGIN), so a host without libstdc++6 or libgomp1, or with an older libstdc++,
+# runs them too. glibc and libgcc_s come from the host (glibc >= 2.34).
+for rt in libstdc++.so.6 libgomp.so.1; do
+  f="$(readlink -f "$(${CC:-gcc} -print-file-name="$rt")")"
+  [[ -f "$f" ]] || die "cannot find $rt of ${CC:-gcc}"
+  cp "$f" "$TREE/native/$rt"; chmod 644 "$TREE/native/$rt"
+done
 
 log "Java runtime (jlink)"
 MODULES="$("$JDEPS" --print-module-deps --ignore-missing-deps --multi-release "$("$JAVA" -XshowSettings:properties -version 2>&1 \
@@ -65,7 +73,8 @@ SRC="$(cat "$ROOT/target/classes/native/linux-x86_64/source-dir.txt" 2>/dev/null
 [[ -n "$SRC" && -f "$SRC/LICENSE" ]] && cp "$SRC/LICENSE" "$TREE/licenses/llama.cpp-ggml-MIT.txt"
 { echo "smezo $VERSION for x86-64 Linux (glibc)."
   echo "runtime/: a Java runtime made by jlink from $("$JAVA" -version 2>&1 | head -1); its licences are in runtime/legal/."
-  echo "native/: ggml and llama.cpp (MIT, licenses/), libsmezo. lib/smezo.jar holds picocli and jackson-core (Apache 2.0)."
+  echo "native/: ggml and llama.cpp (MIT, licenses/), libsmezo; libstdc++ and libgomp from $(${CC:-gcc} --version | head -1)"
+  echo "  (GPL 3 with the GCC Runtime Library Exception). lib/smezo.jar holds picocli and jackson-core (Apache 2.0)."
 } > "$TREE/licenses/README"
 
 log "archives"
