@@ -139,7 +139,8 @@ done
 
 # Emulated CPUs without AVX-512 and without AVX: the runtime's java under qemu-x86_64.
 for cpu in Haswell Nehalem; do
-  Q="$S qemu-x86_64 -cpu $cpu $TREE/runtime/bin/java -Xshare:auto -Dsmezo.native.dir=$TREE/native -jar $TREE/lib/smezo.jar"
+  # (bin/smezo's choice of runtimes, made by hand: the host's libstdc++ and libgomp are hidden here)
+  Q="$S LD_LIBRARY_PATH=$TREE/native/fallback qemu-x86_64 -cpu $cpu $TREE/runtime/bin/java -Xshare:auto -Dsmezo.native.dir=$TREE/native -jar $TREE/lib/smezo.jar"
   ran=$($Q --version 2>/dev/null | grep "^cpu:")
   $Q replay "$W/model.gguf" "$W/dev/train/trajectory.jsonl" -o "$W/out/replay-$cpu.gguf" -t 2 > /dev/null 2>&1
   cmp_replay "QEMU -cpu $cpu ($ran)" "$W/out/replay-$cpu.gguf"

@@ -49,14 +49,19 @@ rm -rf "$UNPACK"
 log "portable native libraries (every CPU variant; the first build takes a while)"
 SMEZO_PORTABLE=1 SMEZO_CUDA="$CUDA" "$ROOT/native/build.sh" "$TREE/native"
 rm -f "$TREE/native/build-dir.txt" "$TREE/native/source-dir.txt"
-# The C++ and OpenMP runtimes ggml and libllama need: from the compiler that built them, beside them
-# (their RUNPATH is $ORIGIN), so a host without libstdc++6 or libgomp1, or with an older libstdc++,
-# runs them too. glibc and libgcc_s come from the host (glibc >= 2.34).
+# The C++ and OpenMP runtimes ggml and libllama need, from the compiler that built them, in
+# native/fallback/: bin/smezo puts them on the library path only where the host lacks them or has a
+# libstdc++ older than the build's (GLIBCXX below), since this libstdc++ itself needs a newer glibc
+# than the rest (2.36 against 2.34). glibc and libgcc_s always come from the host.
+mkdir -p "$TREE/native/fallback"
 for rt in libstdc++.so.6 libgomp.so.1; do
   f="$(readlink -f "$(${CC:-gcc} -print-file-name="$rt")")"
   [[ -f "$f" ]] || die "cannot find $rt of ${CC:-gcc}"
-  cp "$f" "$TREE/native/$rt"; chmod 644 "$TREE/native/$rt"
+  cp "$f" "$TREE/native/fallback/$rt"; chmod 644 "$TREE/native/fallback/$rt"
 done
+GLIBCXX="$(objdump -T "$TREE"/native/*.so* | grep -o 'GLIBCXX_3\.4\.[0-9]*' | sort -V | tail -1)"
+[[ -n "$GLIBCXX" ]] || die "cannot tell which libstdc++ the native libraries need"
+echo "$GLIBCXX" > "$TREE/native/fallback/needs-glibcxx.txt"
 
 log "Java runtime (jlink)"
 MODULES="$("$JDEPS" --print-module-deps --ignore-missing-deps --multi-release "$("$JAVA" -XshowSettings:properties -version 2>&1 \
