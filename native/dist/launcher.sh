@@ -7,23 +7,23 @@
 # archive, which the JVM then partly ignores.
 here=$(cd "$(dirname "$0")/.." && pwd -P) || exit 1
 # The host's libstdc++ and libgomp where it has them (and a libstdc++ new enough), else the copies in
-# native/fallback (which need glibc >= 2.36). Looked up in the usual library directories with shell
-# built-ins (ldconfig -p would cost a process per start); one grep reads the host's libstdc++.
+# native/fallback (which need glibc >= 2.36). Shell built-ins only, no process and no file read: this
+# runs on every start. GCC's libstdc++.so.6.0.N is the one that provides GLIBCXX_3.4.N.
 fb=$here/native/fallback
-if [ -d "$fb" ]; then
-  use_fb=
-  for rt in libstdc++.so.6 libgomp.so.1; do
-    found=
-    for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64 /usr/lib /lib; do
-      if [ -s "$d/$rt" ]; then found=$d/$rt; break; fi
-    done
-    if [ -z "$found" ]; then use_fb=1
-    elif [ "$rt" = libstdc++.so.6 ] && [ -f "$fb/needs-glibcxx.txt" ]; then
-      read -r need < "$fb/needs-glibcxx.txt"
-      grep -qaF "$need" "$found" || use_fb=1
+if [ -f "$fb/needs-glibcxx.txt" ]; then
+  read -r need < "$fb/needs-glibcxx.txt"; need=${need##*.}
+  cxx= omp=
+  for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64 /usr/lib /lib; do
+    [ -z "$omp" ] && [ -s "$d/libgomp.so.1" ] && omp=1
+    if [ -z "$cxx" ] && [ -s "$d/libstdc++.so.6" ]; then
+      for f in "$d"/libstdc++.so.6.0.*; do
+        n=${f##*.}
+        case $n in *[!0-9]*|'') continue ;; esac
+        [ -s "$f" ] && [ "$n" -ge "$need" ] && cxx=1
+      done
     fi
   done
-  if [ -n "$use_fb" ]; then LD_LIBRARY_PATH=$fb${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH; fi
+  if [ -z "$cxx" ] || [ -z "$omp" ]; then LD_LIBRARY_PATH=$fb${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH; fi
 fi
 exec "$here/runtime/bin/java" -Xshare:auto -XX:+AutoCreateSharedArchive \
     -XX:SharedArchiveFile="$here/lib/smezo.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \

@@ -56,10 +56,9 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
         String first = args.length > 0 ? args[0] : "";
-        boolean versionOnly = args.length == 1 && (first.equals("-V") || first.equals("--version"));
         if (COMMANDS.containsKey(first) && !first.equals("help")) {
             cl.addSubcommand(first, COMMANDS.get(first));
-        } else if (!versionOnly) {
+        } else if (!bareVersion(args)) {
             for (var e : COMMANDS.entrySet()) cl.addSubcommand(e.getKey(), e.getValue());
         }
         cl.setExecutionExceptionHandler(new Errors());
@@ -76,6 +75,10 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    private static boolean bareVersion(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+    }
+
     private static Map<String, Class<?>> commands(Class<?>... classes) {
         Map<String, Class<?>> out = new LinkedHashMap<>();
         for (Class<?> c : classes) out.put(c.getAnnotation(Command.class).name(), c);
@@ -83,7 +86,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        if (bareVersion(args)) {
             // picocli's own classes take ~0.1 s to load and link (they predate class-data sharing's
             // class-file versions); a bare --version, run by scripts to check an install, skips them.
             for (String line : new VersionInfo().getVersion()) System.out.println(line);

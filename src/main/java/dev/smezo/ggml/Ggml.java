@@ -2,6 +2,7 @@ package dev.smezo.ggml;
 
 import dev.smezo.bindings.ggml_tensor;
 import dev.smezo.bindings.llama_h;
+import dev.smezo.nativelib.NativeLibraries;
 
 /**
  * Process-wide ggml setup: loads the native libraries (once), checks that the bindings' view of
@@ -9,7 +10,8 @@ import dev.smezo.bindings.llama_h;
  */
 public final class Ggml {
     /** ggml_log_level values. */
-    public static final int LOG_DEBUG = 1, LOG_INFO = 2, LOG_WARN = 3, LOG_ERROR = 4;
+    public static final int LOG_DEBUG = NativeLibraries.LOG_DEBUG, LOG_INFO = NativeLibraries.LOG_INFO,
+            LOG_WARN = NativeLibraries.LOG_WARN, LOG_ERROR = NativeLibraries.LOG_ERROR;
 
     private static volatile boolean ready;
 
@@ -21,7 +23,7 @@ public final class Ggml {
         synchronized (Ggml.class) {
             if (ready) return;
             checkLayout();
-            llama_h.smezo_log_level(dev.smezo.nativelib.NativeLibraries.ggmlLogLevel());
+            llama_h.smezo_log_level(NativeLibraries.ggmlLogLevel());
             ready = true;
         }
     }

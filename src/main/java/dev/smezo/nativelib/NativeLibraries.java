@@ -145,14 +145,17 @@ public final class NativeLibraries {
         return new Loaded(dir, lookup, List.of(), cpu, variant);
     }
 
+    /** ggml_log_level values (ggml.h). */
+    public static final int LOG_DEBUG = 1, LOG_INFO = 2, LOG_WARN = 3, LOG_ERROR = 4;
+
     /** ggml_log_level below which ggml's and libllama's messages are dropped: SMEZO_GGML_LOG, else errors only. */
     public static int ggmlLogLevel() {
         String level = System.getenv("SMEZO_GGML_LOG");
-        return level == null ? 4 : switch (level) {
-            case "debug" -> 1;
-            case "info" -> 2;
-            case "warn" -> 3;
-            default -> 4;
+        return level == null ? LOG_ERROR : switch (level) {
+            case "debug" -> LOG_DEBUG;
+            case "info" -> LOG_INFO;
+            case "warn" -> LOG_WARN;
+            default -> LOG_ERROR;
         };
     }
 
