@@ -25,6 +25,7 @@ if [ -f "$fb/needs-glibcxx.txt" ]; then
   done
   if [ -z "$cxx" ] || [ -z "$omp" ]; then LD_LIBRARY_PATH=$fb${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH; fi
 fi
+# a serial collector with a small young generation: a flat RSS (see the developer script ./smezo)
 exec "$here/runtime/bin/java" -Xshare:auto -XX:+AutoCreateSharedArchive \
     -XX:SharedArchiveFile="$here/lib/smezo.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
-    -Dsmezo.native.dir="$here/native" ${SMEZO_JAVA_OPTS:-} -jar "$here/lib/smezo.jar" "$@"
+    -Dsmezo.native.dir="$here/native" -XX:+UseSerialGC -Xmn16m ${SMEZO_JAVA_OPTS:-} -jar "$here/lib/smezo.jar" "$@"

@@ -1,6 +1,14 @@
 package dev.smezo.train;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,6 +54,26 @@ public final class Memory {
     /** Peak resident set size (VmHWM), bytes; -1 where unavailable. */
     public static long peakRss() {
         return field(lines(Path.of("/proc/self/status")), "VmHWM:");
+    }
+
+    /** glibc's mallinfo2(), or null on a C library without it (musl). */
+    private static final MethodHandle MALLINFO2 = Linker.nativeLinker().defaultLookup().find("mallinfo2")
+            .map(f -> Linker.nativeLinker().downcallHandle(f, FunctionDescriptor.of(
+                    MemoryLayout.structLayout(MemoryLayout.sequenceLayout(10, ValueLayout.JAVA_LONG)))))
+            .orElse(null);
+
+    /**
+     * Bytes of the C heap in use, the JVM's own mallocs included: glibc mallinfo2's uordblks (small
+     * blocks) plus hblkhd (mmapped blocks); -1 without glibc. A read walks the arenas, no allocation.
+     */
+    public static long cHeapInUse() {
+        if (MALLINFO2 == null) return -1;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = (MemorySegment) MALLINFO2.invokeExact((SegmentAllocator) a);
+            return m.getAtIndex(ValueLayout.JAVA_LONG, 4) + m.getAtIndex(ValueLayout.JAVA_LONG, 7);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mallinfo2", t);
+        }
     }
 
     /** Current resident set size (VmRSS), bytes. */

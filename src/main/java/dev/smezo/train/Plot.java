@@ -3,6 +3,8 @@ package dev.smezo.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +19,34 @@ public final class Plot {
     /** A named series of (step, value) points with a colour. */
     public record Series(String name, String colour, List<double[]> points) {}
 
+    /**
+     * Records of each kind (train, eval) a run keeps for its plot: when the history reaches twice this,
+     * every second record of a kind holding this many goes, so a run's memory does not grow with its
+     * steps (a 100,000-step run logs 10,000 training records) while a 400-pixel panel still gets more
+     * points than pixels. Only the plotted keys are kept.
+     */
+    static final int MAX_POINTS = 2000;
+    private static final List<String> PLOTTED = List.of("type", "step", "loss", "dev_loss", "dev_accuracy", "test_accuracy");
+
     private Plot() {}
+
+    /** Appends a metrics record's plotted values to a run's history, thinning it as said above. */
+    static void remember(List<Map<String, Object>> history, Map<String, Object> record) {
+        Map<String, Object> slim = new LinkedHashMap<>();
+        for (String k : PLOTTED) if (record.containsKey(k)) slim.put(k, record.get(k));
+        history.add(slim);
+        if (history.size() < 2 * MAX_POINTS) return;
+        Map<Object, Integer> count = new HashMap<>();
+        for (Map<String, Object> m : history) count.merge(m.get("type"), 1, Integer::sum);
+        Map<Object, Integer> seen = new HashMap<>();
+        List<Map<String, Object>> kept = new ArrayList<>(history.size());
+        for (Map<String, Object> m : history) {
+            int nth = seen.merge(m.get("type"), 1, Integer::sum);
+            if (count.get(m.get("type")) < MAX_POINTS || nth % 2 == 1 || m == slim) kept.add(m);   // the first and the newest stay
+        }
+        history.clear();
+        history.addAll(kept);
+    }
 
     public static void write(Path file, String title, List<Map<String, Object>> history) throws IOException {
         List<double[]> loss = new ArrayList<>(), devLoss = new ArrayList<>(), dev = new ArrayList<>(), test = new ArrayList<>();

@@ -213,6 +213,7 @@ public final class Trainer {
         double bestTest = Double.NaN, lastDev = Double.NaN, lastTest = Double.NaN;
         int consecutiveSkips;
         final List<Map<String, Object>> history = new ArrayList<>();
+        final LearningCheck check = new LearningCheck(config.steps());
 
         Run(RunData data, Model model, Trainables trainables, Placement placement, PerturbedModel pm, ModelZo zo,
             Estimator est, ZoConfig zc, MemoryPlan plan) {
@@ -251,8 +252,14 @@ public final class Trainer {
                 log.requireBase(model.weights(), base, trajFile);
                 Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads, placement::toHost, x -> {});
                 done = log.steps().size();
+                Map<String, Object> verdict = null;
+                for (StepResult r : log.steps()) {
+                    Map<String, Object> d = check.step(r);
+                    if (d != null) verdict = d;
+                }
                 traj = Trajectory.append(trajFile, log);
                 metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
+                if (verdict != null && check.at() == done) metrics.write(verdict);   // a record of step `done` is redone
                 for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
                 listener.message("resumed " + runDir + " after step " + done + " (replayed " + done + " logged updates)");
             } else {
@@ -262,8 +269,8 @@ public final class Trainer {
             RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
             try (traj; metrics) {
                 if (done == 0 || done % config.evalEvery() == 0) evaluate(done, metrics);
-                double windowLoss = 0;
-                int window = 0;
+                double windowLoss = 0, gAbsSum = 0, gAbsMax = 0;
+                int window = 0, gCount = 0;
                 long windowStart = System.nanoTime();
                 for (long s = done; s < config.steps(); s++) {
                     refreshIfDue(s);
@@ -278,6 +285,17 @@ public final class Trainer {
                     if (!r.skipped()) {
                         windowLoss += r.loss();
                         window++;
+                        for (StepResult.Direction d : r.directions()) {
+                            gAbsSum += Math.abs(d.g());
+                            gAbsMax = Math.max(gAbsMax, Math.abs(d.g()));
+                            gCount++;
+                        }
+                    }
+                    Map<String, Object> verdict = check.step(r);
+                    if (verdict != null) {
+                        metrics.write(verdict);
+                        String hint = LearningCheck.hint(verdict, r.lr());
+                        if (hint != null) listener.message(hint);
                     }
                     long stepsDone = s + 1;
                     listener.step(stepsDone, config.steps(), r, lastDev, lastTest);
@@ -288,11 +306,18 @@ public final class Trainer {
                         m.put("loss", window == 0 ? null : windowLoss / window);
                         m.put("lr", r.lr());
                         m.put("skipped_total", est.skippedSteps());
+                        m.put("g_abs_mean", gCount == 0 ? null : gAbsSum / gCount);   // |g| over the window's directions
+                        m.put("g_abs_max", gCount == 0 ? null : gAbsMax);
                         m.put("steps_per_s", window / Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9));
+                        m.put("rss_bytes", Memory.rss());            // the soak benchmark's samples (flat over a run)
+                        m.put("c_heap_bytes", Memory.cHeapInUse());
                         metrics.write(m);
-                        history.add(m);
+                        Plot.remember(history, m);
                         windowLoss = 0;
                         window = 0;
+                        gAbsSum = 0;
+                        gAbsMax = 0;
+                        gCount = 0;
                         windowStart = System.nanoTime();
                     }
                     if (stepsDone % config.evalEvery() == 0 || stepsDone == config.steps()) evaluate(stepsDone, metrics);
@@ -353,7 +378,7 @@ public final class Trainer {
             m.put("trained_fraction", fraction);
             m.put("trained_fraction_per_tensor", fractions);
             metrics.write(m);
-            history.add(m);
+            Plot.remember(history, m);
             boolean improved = track(m);
             if (improved && stepsDone > 0) {   // the host copy is current: refreshed above for the masks
                 Checkpoint.write(runDir.resolve(RunFiles.BEST), model,

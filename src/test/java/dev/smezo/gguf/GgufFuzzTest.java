@@ -69,7 +69,7 @@ class GgufFuzzTest {
     }
 
     /** Touches everything an accepted file offers, then writes it and reads that back. */
-    private static void exercise(Gguf g) throws IOException {
+    static void exercise(Gguf g) throws IOException {
         for (GgufValue v : g.metadata().values()) {
             assertNotNull(v.toString());
             if (v.type() == GgufValueType.ARRAY) walk(v.asArray());

@@ -86,7 +86,7 @@ class ZeroAllocationTest {
 
     /** The C heap in use less the JVM's own mallocs (see the class comment). */
     static long nativeHeap() throws Throwable {
-        return mallocInUse() - jvmMalloc();
+        return Memory.cHeapInUse() - jvmMalloc();
     }
 
     /**
@@ -105,19 +105,5 @@ class ZeroAllocationTest {
         return Long.parseLong(total.group(1)) - (other.find() ? Long.parseLong(other.group(1)) : 0);
     }
 
-    /** glibc mallinfo2(): uordblks (small blocks in use) + hblkhd (mmapped blocks). */
-    static long mallocInUse() throws Throwable {
-        var linker = java.lang.foreign.Linker.nativeLinker();
-        var layout = java.lang.foreign.MemoryLayout.sequenceLayout(10, java.lang.foreign.ValueLayout.JAVA_LONG);
-        var struct = java.lang.foreign.MemoryLayout.structLayout(layout);
-        var h = linker.downcallHandle(linker.defaultLookup().find("mallinfo2").orElseThrow(),
-                java.lang.foreign.FunctionDescriptor.of(struct));
-        try (Arena a = Arena.ofConfined()) {
-            var seg = (java.lang.foreign.MemorySegment) h.invokeExact((java.lang.foreign.SegmentAllocator) a);
-            long hblkhd = seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 4);
-            long uordblks = seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 7);
-            return hblkhd + uordblks;
-        }
-    }
 
 }
