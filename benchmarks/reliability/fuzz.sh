@@ -16,11 +16,12 @@ MINUTES="${MINUTES:-30}"
 JOBS="${JOBS:-2}"
 OUT="${OUT:-benchmarks/results/$(date +%F)-fuzz.md}"
 WORK="$ROOT/target/fuzz"
-TARGETS=(GgufFuzzer TaskFileFuzzer TaskRecordsFuzzer DataFileFuzzer TrajectoryFuzzer ChatTemplateFuzzer)
+# the targets are FuzzTargets.ALL's, in its order: NAME -> class
+declare -A CLASS=()
+TARGETS=()
+while read -r c; do CLASS[${c##*.}]=$c; TARGETS+=("${c##*.}"); done \
+  < <(grep -o '"dev\.smezo\.[a-z.]*\.[A-Za-z]*Fuzzer"' src/test/java/dev/smezo/fuzz/FuzzTargets.java | tr -d '"')
 (( $# )) && TARGETS=("$@")
-declare -A CLASS=([GgufFuzzer]=dev.smezo.gguf.GgufFuzzer [TaskFileFuzzer]=dev.smezo.task.TaskFileFuzzer
-  [TaskRecordsFuzzer]=dev.smezo.task.TaskRecordsFuzzer [DataFileFuzzer]=dev.smezo.data.DataFileFuzzer
-  [TrajectoryFuzzer]=dev.smezo.train.TrajectoryFuzzer [ChatTemplateFuzzer]=dev.smezo.chat.ChatTemplateFuzzer)
 
 if [[ -z "${SUMMARY_ONLY:-}" ]]; then
   JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-2[2-9]* /usr/lib/jvm/*-2[2-9]* 2>/dev/null | head -1)}"
