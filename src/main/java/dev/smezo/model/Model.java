@@ -28,11 +28,33 @@ public final class Model implements AutoCloseable {
         this.weights = weights;
         this.arena = arena;
         try {
+            requireLayerTensors(config, weights);
             Architecture.of(config.arch()).layout(config, n -> weights.find(n).isPresent()).validate(source, weights);
         } catch (ModelException e) {
             if (e.getMessage().startsWith(source + ": ")) throw e;
             throw new ModelException(source + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * block_count must not exceed the layers the file has tensors for: checked before the layout
+     * names every layer's tensors, which for a corrupt count in the billions would exhaust the heap
+     * (found by the GGUF fuzzer).
+     */
+    private static void requireLayerTensors(ModelConfig config, Weights weights) {
+        long layers = weights.entries().stream().map(e -> layerOf(e.name())).filter(i -> i >= 0).distinct().count();
+        if (config.nLayer() > layers)
+            throw new ModelException(config.arch().ggmlName() + ".block_count is " + config.nLayer()
+                    + " but the file has tensors for " + layers + " layer(s) (blk.N.*)");
+    }
+
+    /** N of a tensor named {@code blk.N.*}, or -1. */
+    private static long layerOf(String name) {
+        if (!name.startsWith("blk.")) return -1;
+        int end = name.indexOf('.', 4);
+        if (end <= 4 || end - 4 > 9) return -1;
+        for (int i = 4; i < end; i++) if (name.charAt(i) < '0' || name.charAt(i) > '9') return -1;
+        return Long.parseLong(name, 4, end, 10);
     }
 
     /**

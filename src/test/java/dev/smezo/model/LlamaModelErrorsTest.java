@@ -69,6 +69,16 @@ class LlamaModelErrorsTest {
     }
 
     @Test
+    void blockCountBeyondTheTensorsIsNamedBeforeTheLayoutIsBuilt() throws Exception {
+        // a billion layers once made the layout name every layer's tensors and exhaust the heap
+        for (long n : new long[] {3, 1_000_000_000L}) {
+            ModelException e = open(variant("layers-" + n, w -> w.put("llama.block_count", GgufValue.ofU32(n)), null));
+            assertTrue(e.getMessage().endsWith("layers-" + n + ".gguf: llama.block_count is " + n
+                    + " but the file has tensors for 1 layer(s) (blk.N.*)"), e.getMessage());
+        }
+    }
+
+    @Test
     void missingBlockCountIsNamedOnce() throws Exception {
         ModelException e = open(variant("no-blocks", w -> w.remove("llama.block_count"), null));
         assertTrue(e.getMessage().endsWith("no-blocks.gguf: missing or out-of-range key llama.block_count"), e.getMessage());
