@@ -20,8 +20,11 @@ OUT="${OUT:-benchmarks/results/$(date +%F)-soak.md}"
 rm -rf "$WORK"; mkdir -p "$WORK"
 ARGS=(train "$MODEL" --task tinystories-feelings --method smezo --lr 1e-4 --batch 1 --steps "$STEPS"
       --eval-every $((STEPS / 50)) --refresh-every $((STEPS / 20)) --n-dev 64 --n-test 64 --seed 1 -t "$THREADS")
+# a copy of the launcher and the jar: a rebuild in this tree during the run must not change what it loads
+./smezo --version >/dev/null
+mkdir -p "$WORK/app/target"; cp smezo "$WORK/app/"; cp target/smezo.jar "$WORK/app/target/"
 start=$(date +%s)
-./smezo "${ARGS[@]}" --out "$WORK/run" >"$WORK/log" 2>&1 &
+"$WORK/app/smezo" "${ARGS[@]}" --out "$WORK/run" >"$WORK/log" 2>&1 &
 pid=$!
 # the launcher execs java, so $pid is the JVM once it runs
 echo -e "seconds\tvmrss_kb" >"$WORK/proc-samples.tsv"
