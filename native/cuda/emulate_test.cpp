@@ -109,9 +109,9 @@ static void emu_update(void * w, int64_t start, int64_t end, const smezo_tensor_
 
 #define BY_TYPE_MODE(type, mode, FN, ...)                                                                    \
     do {                                                                                                     \
-        if ((type) == 0) { if ((mode) == 0) FN<0, 0>(__VA_ARGS__); else if ((mode) == 1) FN<0, 1>(__VA_ARGS__); else FN<0, 2>(__VA_ARGS__); } \
-        else if ((type) == 1) { if ((mode) == 0) FN<1, 0>(__VA_ARGS__); else if ((mode) == 1) FN<1, 1>(__VA_ARGS__); else FN<1, 2>(__VA_ARGS__); } \
-        else { if ((mode) == 0) FN<30, 0>(__VA_ARGS__); else if ((mode) == 1) FN<30, 1>(__VA_ARGS__); else FN<30, 2>(__VA_ARGS__); } \
+        if ((type) == 0) { if ((mode) == 0) FN<0, 0>(__VA_ARGS__); else if ((mode) == 1) FN<0, 1>(__VA_ARGS__); else if ((mode) == 2) FN<0, 2>(__VA_ARGS__); else FN<0, 3>(__VA_ARGS__); } \
+        else if ((type) == 1) { if ((mode) == 0) FN<1, 0>(__VA_ARGS__); else if ((mode) == 1) FN<1, 1>(__VA_ARGS__); else if ((mode) == 2) FN<1, 2>(__VA_ARGS__); else FN<1, 3>(__VA_ARGS__); } \
+        else { if ((mode) == 0) FN<30, 0>(__VA_ARGS__); else if ((mode) == 1) FN<30, 1>(__VA_ARGS__); else if ((mode) == 2) FN<30, 2>(__VA_ARGS__); else FN<30, 3>(__VA_ARGS__); } \
     } while (0)
 
 static void test_noise(int cases) {
@@ -152,7 +152,7 @@ static kernel_case make_case(int k) {
     static const int32_t types[] = {SMEZO_TYPE_F32, SMEZO_TYPE_F16, SMEZO_TYPE_BF16};
     kernel_case t;
     t.type = types[k % 3];
-    t.mode = (k / 3) % 3;
+    t.mode = (k / 3) % 4;
     t.esz = t.type == SMEZO_TYPE_F32 ? 4 : 2;
     t.n = 1 + (int64_t)(rng() % 5000);
     t.start = (k % 4 == 0) ? 0 : (int64_t)(rng() % t.n);
@@ -221,7 +221,7 @@ static void emu_rows(const float * rows, const int32_t * ids, float * out, int64
 static void test_rows(int cases) {
     const int64_t ne0s[] = {4096, 6656, 6, 13, 1, 5120, 288};
     for (int k = 0; k < cases; k++) {
-        int mode = k % 3;
+        int mode = k % 4;
         int64_t ne0 = ne0s[k % 7];
         int64_t n_rows = 1 + (int64_t)(rng() % 9);
         int64_t vocab = 32000;
@@ -239,6 +239,7 @@ static void test_rows(int cases) {
         if (mode == 0) { emu_rows<0>(rows.data(), ids.data(), emu.data(), ne0, n_rows, sc, seed, c, vec); emu_rows<0>(rows.data(), ids.data(), emu2.data(), ne0, n_rows, sc, seed, c, false); }
         if (mode == 1) { emu_rows<1>(rows.data(), ids.data(), emu.data(), ne0, n_rows, sc, seed, c, vec); emu_rows<1>(rows.data(), ids.data(), emu2.data(), ne0, n_rows, sc, seed, c, false); }
         if (mode == 2) { emu_rows<2>(rows.data(), ids.data(), emu.data(), ne0, n_rows, sc, seed, c, vec); emu_rows<2>(rows.data(), ids.data(), emu2.data(), ne0, n_rows, sc, seed, c, false); }
+        if (mode == 3) { emu_rows<3>(rows.data(), ids.data(), emu.data(), ne0, n_rows, sc, seed, c, vec); emu_rows<3>(rows.data(), ids.data(), emu2.data(), ne0, n_rows, sc, seed, c, false); }
         char what[160];
         snprintf(what, sizeof what, "rows mode=%d ne0=%" PRId64 " n_rows=%" PRId64, mode, ne0, n_rows);
         check(memcmp(ref.data(), emu.data(), ne0 * n_rows * 4) == 0, what);

@@ -110,6 +110,7 @@ static bool smzc_aligned(const void * p) { return ((uintptr_t)p & 15u) == 0; }
     do {                                                                                 \
         if ((mode) == SMEZO_MASK_DENSE) KERNEL<T, SMEZO_MASK_DENSE>__VA_ARGS__;                      \
         else if ((mode) == SMEZO_MASK_MAGNITUDE) KERNEL<T, SMEZO_MASK_MAGNITUDE>__VA_ARGS__;         \
+        else if ((mode) == SMEZO_MASK_LARGE) KERNEL<T, SMEZO_MASK_LARGE>__VA_ARGS__;                 \
         else KERNEL<T, SMEZO_MASK_RANDOM>__VA_ARGS__;                                          \
     } while (0)
 
@@ -153,6 +154,7 @@ extern "C" int32_t smezo_cuda_update_range(void * w, int32_t type, int64_t start
     do {                                                                                  \
         if ((mode) == SMEZO_MASK_DENSE) smzc_k_rows<SMEZO_MASK_DENSE>__VA_ARGS__;                     \
         else if ((mode) == SMEZO_MASK_MAGNITUDE) smzc_k_rows<SMEZO_MASK_MAGNITUDE>__VA_ARGS__;        \
+        else if ((mode) == SMEZO_MASK_LARGE) smzc_k_rows<SMEZO_MASK_LARGE>__VA_ARGS__;                \
         else smzc_k_rows<SMEZO_MASK_RANDOM>__VA_ARGS__;                                         \
     } while (0)
 

@@ -226,6 +226,7 @@ SMZC_HD float smzc_to_float(uint32_t bits) {
 template <int M>
 SMZC_HD bool smzc_keep(float w, uint32_t v, float threshold, float keep_rate) {
     if (M == SMEZO_MASK_MAGNITUDE) return fabsf(w) < threshold;
+    if (M == SMEZO_MASK_LARGE) return fabsf(w) >= threshold;
     if (M == SMEZO_MASK_RANDOM) return SMZC_MUL((float)(int32_t)v, 0x1p-24f) < keep_rate;
     return true;
 }

@@ -79,6 +79,7 @@ struct ggml_tensor;
 #define SMEZO_MASK_DENSE     0
 #define SMEZO_MASK_MAGNITUDE 1
 #define SMEZO_MASK_RANDOM    2
+#define SMEZO_MASK_LARGE     3   /* |w| >= threshold: the paper's control, the largest weights */
 
 #define SMEZO_SCALE_ABSOLUTE 0
 #define SMEZO_SCALE_RELATIVE 1
@@ -91,7 +92,7 @@ struct ggml_tensor;
  * offsets tensor_id 0, mask_mode 4, threshold 8, keep_rate 12, mask_seed 16, scale_mode 24, scale_gain 28. */
 typedef struct smezo_tensor_cfg {
     uint32_t tensor_id;   /* counter word c2 */
-    int32_t  mask_mode;   /* 0 dense (MeZO), 1 magnitude (S-MeZO: perturb where |w| < threshold), 2 random keep (R-MeZO) */
+    int32_t  mask_mode;   /* 0 dense (MeZO), 1 magnitude (S-MeZO: perturb where |w| < threshold), 2 random keep (R-MeZO), 3 large (|w| >= threshold) */
     float    threshold;   /* magnitude mode: fabsf((float)w) < threshold */
     float    keep_rate;   /* random mode: kept iff uniform(stream 1, mask_seed) < keep_rate */
     uint64_t mask_seed;   /* random mode: fixed seed of the keep mask (per run) */
@@ -119,7 +120,7 @@ static inline int smezo_type_ok(int32_t type) {
 }
 
 static inline int smezo_cfg_ok(const smezo_tensor_cfg * cfg) {
-    return cfg != 0 && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_RANDOM
+    return cfg != 0 && cfg->mask_mode >= SMEZO_MASK_DENSE && cfg->mask_mode <= SMEZO_MASK_LARGE
         && (cfg->scale_mode == SMEZO_SCALE_ABSOLUTE || cfg->scale_mode == SMEZO_SCALE_RELATIVE);
 }
 

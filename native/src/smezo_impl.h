@@ -363,6 +363,7 @@ SMZ_INLINE uint16_t smz_f32_to_f16_sr(float f, uint32_t v) {
 /* The mask of one element (or scale) of value w with mask uniform v (smezo.h). */
 SMZ_INLINE int smz_keep(int mode, float w, uint32_t v, float threshold, float keep_rate) {
     if (mode == SMEZO_MASK_MAGNITUDE) return __builtin_fabsf(w) < threshold;
+    if (mode == SMEZO_MASK_LARGE) return __builtin_fabsf(w) >= threshold;
     if (mode == SMEZO_MASK_RANDOM) return (float)(int32_t)v * 0x1p-24f < keep_rate;
     return 1;
 }

@@ -52,6 +52,8 @@ SMZ_INLINE __m512 smz_load16(const void * w, int32_t type, int k, __m256i * raw)
 SMZ_INLINE __mmask16 smz_keep16(int mode, __m512 w, const uint32_t * v, float threshold, float keep_rate) {
     if (mode == SMEZO_MASK_MAGNITUDE)
         return _mm512_cmp_ps_mask(_mm512_abs_ps(w), _mm512_set1_ps(threshold), _CMP_LT_OQ);
+    if (mode == SMEZO_MASK_LARGE)
+        return _mm512_cmp_ps_mask(_mm512_abs_ps(w), _mm512_set1_ps(threshold), _CMP_GE_OQ);
     if (mode == SMEZO_MASK_RANDOM) {
         __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(v)), _mm512_set1_ps(0x1p-24f));
         return _mm512_cmp_ps_mask(u, _mm512_set1_ps(keep_rate), _CMP_LT_OQ);
@@ -195,14 +197,17 @@ SMZ_INLINE void smz_perturb_piece(const void * w, void * out, int32_t type, int 
         if ((type) == SMEZO_TYPE_F32) {                                                          \
             if ((mode) == SMEZO_MASK_DENSE) FN(SMEZO_TYPE_F32, SMEZO_MASK_DENSE, __VA_ARGS__);   \
             else if ((mode) == SMEZO_MASK_MAGNITUDE) FN(SMEZO_TYPE_F32, SMEZO_MASK_MAGNITUDE, __VA_ARGS__); \
+            else if ((mode) == SMEZO_MASK_LARGE) FN(SMEZO_TYPE_F32, SMEZO_MASK_LARGE, __VA_ARGS__); \
             else FN(SMEZO_TYPE_F32, SMEZO_MASK_RANDOM, __VA_ARGS__);                             \
         } else if ((type) == SMEZO_TYPE_F16) {                                                   \
             if ((mode) == SMEZO_MASK_DENSE) FN(SMEZO_TYPE_F16, SMEZO_MASK_DENSE, __VA_ARGS__);   \
             else if ((mode) == SMEZO_MASK_MAGNITUDE) FN(SMEZO_TYPE_F16, SMEZO_MASK_MAGNITUDE, __VA_ARGS__); \
+            else if ((mode) == SMEZO_MASK_LARGE) FN(SMEZO_TYPE_F16, SMEZO_MASK_LARGE, __VA_ARGS__); \
             else FN(SMEZO_TYPE_F16, SMEZO_MASK_RANDOM, __VA_ARGS__);                             \
         } else {                                                                                 \
             if ((mode) == SMEZO_MASK_DENSE) FN(SMEZO_TYPE_BF16, SMEZO_MASK_DENSE, __VA_ARGS__);  \
             else if ((mode) == SMEZO_MASK_MAGNITUDE) FN(SMEZO_TYPE_BF16, SMEZO_MASK_MAGNITUDE, __VA_ARGS__); \
+            else if ((mode) == SMEZO_MASK_LARGE) FN(SMEZO_TYPE_BF16, SMEZO_MASK_LARGE, __VA_ARGS__); \
             else FN(SMEZO_TYPE_BF16, SMEZO_MASK_RANDOM, __VA_ARGS__);                            \
         }                                                                                        \
     } while (0)
@@ -303,10 +308,14 @@ void smezo_noise_range(uint64_t seed, uint32_t tensor_id, int64_t start, int64_t
     }
 }
 
-SMZ_INLINE int64_t smz_count_magnitude(const void * w, int32_t type, int64_t n, float threshold) {
+/* Elements with |w| < threshold (large: false, as S-MeZO's mask) or |w| >= threshold (large: true, the control's). */
+SMZ_INLINE int64_t smz_count_magnitude(const void * w, int32_t type, int64_t n, float threshold, int large) {
     int64_t count = 0;
     SMZ_SIMD
-    for (int64_t i = 0; i < n; i++) count += fabsf(smz_load(w, type, i)) < threshold;
+    for (int64_t i = 0; i < n; i++) {
+        float a = fabsf(smz_load(w, type, i));
+        count += large ? a >= threshold : a < threshold;
+    }
     return count;
 }
 
@@ -317,10 +326,13 @@ int64_t smezo_count_mask(const void * w, int32_t ggml_type, int64_t n, const sme
     case SMEZO_MASK_DENSE:
         return n;
     case SMEZO_MASK_MAGNITUDE:
+    case SMEZO_MASK_LARGE: {
         if (w == NULL) return -1;
-        if (ggml_type == SMEZO_TYPE_F32) return smz_count_magnitude(w, SMEZO_TYPE_F32, n, cfg->threshold);
-        if (ggml_type == SMEZO_TYPE_F16) return smz_count_magnitude(w, SMEZO_TYPE_F16, n, cfg->threshold);
-        return smz_count_magnitude(w, SMEZO_TYPE_BF16, n, cfg->threshold);
+        const int large = cfg->mask_mode == SMEZO_MASK_LARGE;
+        if (ggml_type == SMEZO_TYPE_F32) return smz_count_magnitude(w, SMEZO_TYPE_F32, n, cfg->threshold, large);
+        if (ggml_type == SMEZO_TYPE_F16) return smz_count_magnitude(w, SMEZO_TYPE_F16, n, cfg->threshold, large);
+        return smz_count_magnitude(w, SMEZO_TYPE_BF16, n, cfg->threshold, large);
+    }
     default: {
         int64_t count = 0;
         uint32_t v[SMZ_CHUNK];

@@ -37,7 +37,7 @@ public record BenchReport(String model, MemoryPlan plan, long baselineRss, long 
         TrainBench.Config c = run.config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
-        m.put("method", c.method() == null ? "none" : c.method().name().toLowerCase(Locale.ROOT));
+        m.put("method", c.method() == null ? "none" : c.method().cliName());
         m.put("sparsity", c.method() == null ? null : c.sparsity());
         m.put("batch", c.sequences());
         m.put("seq", c.length());

@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean llama;
 
     @Option(names = "--method", defaultValue = "smezo",
-            description = "Step to run: smezo, mezo, rmezo, or none (forwards only). Default: ${DEFAULT-VALUE}.")
+            description = "Step to run: smezo, mezo, rmezo, smezo-large, or none (forwards only). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sparsity", defaultValue = "0.8", description = "S-MeZO/R-MeZO sparsity (default: ${DEFAULT-VALUE}).")

@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         for (Arm a : arms) {
             TrainConfig c = new TrainConfig(t, a.method, 0.8, a.lr, 1e-3, 0, 1, Schedule.CONSTANT, 16, n, Math.max(1, n / 8),
                     0, 128, 1000, 200, 200, false, null, null, a.refreshEvery, "accuracy");
-            Path run = out.resolve(a.method.name().toLowerCase(Locale.ROOT));
+            Path run = out.resolve(a.method.cliName());
             System.err.printf(Locale.ROOT, "%n== %s, lr %g%s -> %s%n", a.method.name(), a.lr,
                     a.refreshEvery > 0 ? ", thresholds refreshed every " + a.refreshEvery + " steps" : "", run);
             new Trainer(m, dataDir(), c, run, threads.resolve(), new Listener(a.method.name(), n), device.device).run(false);

@@ -81,7 +81,8 @@ final class TrainCommand implements Callable<Integer> {
             + "of N sequences (same perturbation; memory bounded by N; the loss is the whole batch's; default: the whole batch).")
     Integer microBatch;
 
-    @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo or rmezo (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo, rmezo, or smezo-large (the paper's control: the same fraction "
+            + "of each tensor, its largest weights) (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--sparsity", defaultValue = "0.8", description = "Fraction of each tensor left out (S-MeZO/R-MeZO; default: ${DEFAULT-VALUE}).")
@@ -202,12 +203,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             config = configFromOptions(task != null ? task : data.data.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
             runDir = out != null ? out : Path.of("runs", config.task().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
-                    + config.method().name().toLowerCase(Locale.ROOT) + "-s" + seed);
+                    + config.method().cliName() + "-s" + seed);
             requireNewRunDir(runDir);
         }
         Path dataDir = data.resolve();
         System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %g, eps %g, batch %d, %d steps, "
-                        + "seed %d, %d threads -> %s%n", model, config.task(), config.method().name().toLowerCase(Locale.ROOT),
+                        + "seed %d, %d threads -> %s%n", model, config.task(), config.method().cliName(),
                 config.sparsity(), config.lr(), config.eps(), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
         List<SequenceEncoder.Prompt> samples = samplePrompts(config);
         List<String> before = samples.isEmpty() ? List.of() : Samples.answers(model, samples, threads.resolve());
@@ -313,11 +314,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static Method parseMethod(String m) {
-        try {
-            return Method.valueOf(m.toUpperCase(Locale.ROOT).replace("-", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --method '" + m + "' (smezo, mezo, rmezo)");
-        }
+        Method method = Method.parse(m);
+        if (method == null) throw new IllegalArgumentException("unknown --method '" + m + "' (" + Method.choices() + ")");
+        return method;
     }
 
     static void printSummary(Map<String, Object> v, Path runDir) {

@@ -7,7 +7,14 @@ public enum MaskMode {
     /** Elements with |w| below a per-tensor threshold fixed before training (S-MeZO). */
     MAGNITUDE,
     /** A fixed seeded Bernoulli keep mask (R-MeZO). */
-    RANDOM;
+    RANDOM,
+    /** Elements with |w| at or above a per-tensor threshold: the largest weights (S-MeZO's control). */
+    LARGE;
+
+    /** Whether the mask compares |w| with the threshold (MAGNITUDE, LARGE). */
+    public boolean byMagnitude() {
+        return this == MAGNITUDE || this == LARGE;
+    }
 
     /** The value of {@code smezo_tensor_cfg.mask_mode}. */
     public int code() {

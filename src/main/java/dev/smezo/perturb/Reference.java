@@ -134,7 +134,7 @@ public final class Reference {
         Cursor cur = new Cursor(cfg, 0);
         long count = 0;
         for (long i = 0; i < n; i++) {
-            if (cfg.mode() == MaskMode.DENSE || cur.keeps(cfg.mode() == MaskMode.MAGNITUDE ? load(w, type, i) : 0f, i)) count++;
+            if (cfg.mode() == MaskMode.DENSE || cur.keeps(cfg.mode().byMagnitude() ? load(w, type, i) : 0f, i)) count++;
         }
         return count;
     }
@@ -185,6 +185,7 @@ public final class Reference {
             return switch (cfg.mode()) {
                 case DENSE -> true;
                 case MAGNITUDE -> Math.abs(w) < cfg.threshold();
+                case LARGE -> Math.abs(w) >= cfg.threshold();
                 case RANDOM -> {
                     if (i >>> 2 != maskBlock) {
                         maskBlock = i >>> 2;

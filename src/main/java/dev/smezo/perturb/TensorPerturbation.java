@@ -65,6 +65,11 @@ public record TensorPerturbation(int tensorId, MaskMode mode, float threshold, f
         return new TensorPerturbation(tensorId, MaskMode.MAGNITUDE, threshold, 1f, 0L);
     }
 
+    /** The largest weights: |w| &gt;= threshold. */
+    public static TensorPerturbation large(int tensorId, float threshold) {
+        return new TensorPerturbation(tensorId, MaskMode.LARGE, threshold, 1f, 0L);
+    }
+
     public static TensorPerturbation random(int tensorId, float keepRate, long maskSeed) {
         return new TensorPerturbation(tensorId, MaskMode.RANDOM, Float.POSITIVE_INFINITY, keepRate, maskSeed);
     }
@@ -75,6 +80,7 @@ public record TensorPerturbation(int tensorId, MaskMode mode, float threshold, f
             case DENSE -> true;
             case MAGNITUDE -> Math.abs(w) < threshold;
             case RANDOM -> keepsUniform(Noise.uniform24(maskSeed, tensorId, Noise.STREAM_MASK, index));
+            case LARGE -> Math.abs(w) >= threshold;
         };
     }
 

@@ -105,6 +105,7 @@ public final class Trainables {
                 case MEZO -> TensorPerturbation.dense(e.id());
                 case RMEZO -> TensorPerturbation.random(e.id(), (float) (1 - sparsity), maskSeed);
                 case SMEZO -> TensorPerturbation.magnitude(e.id(), threshold(w, e, type, quant, sparsity, threads));
+                case SMEZO_LARGE -> TensorPerturbation.large(e.id(), threshold(w, e, type, quant, 1 - sparsity, threads));
             };
             if (quant != null) p = p.withScale(scales.mode(), scales.gain());
             out.add(new Trained(e, type, quant, p.allocate(arena)));
@@ -221,12 +222,13 @@ public final class Trainables {
      * S-MeZO: recomputes each threshold from the current weights so the trained fraction is
      * 1 - sparsity again (the noise pushes small weights past a fixed threshold, and the realized
      * fraction drifts down). The ops read the thresholds from native memory, so the graphs need
-     * no rebuild. No effect for MeZO and R-MeZO.
+     * no rebuild. The large-weights control likewise keeps its largest fraction. No effect for MeZO and R-MeZO.
      */
     public void refreshThresholds(Weights w, int threads) {
-        if (method != Method.SMEZO) return;
+        if (!method.mask.byMagnitude()) return;
         for (Trained t : trained) {
-            float h = threshold(w, t.entry(), t.type(), t.quant(), sparsity, threads);
+            // h leaves out the sparsity's smallest |w| (S-MeZO) or keeps them (the large-weights control)
+            float h = threshold(w, t.entry(), t.type(), t.quant(), method == Method.SMEZO_LARGE ? 1 - sparsity : sparsity, threads);
             t.perturbation().withThreshold(h).writeTo(t.cfg());
         }
     }

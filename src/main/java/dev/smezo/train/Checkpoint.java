@@ -81,7 +81,7 @@ public final class Checkpoint {
         Map<String, GgufValue> m = new LinkedHashMap<>();
         m.put("smezo.base_model", GgufValue.ofString(baseName));
         m.put("smezo.task", GgufValue.ofString(config.task()));
-        m.put("smezo.method", GgufValue.ofString(config.method().name().toLowerCase()));
+        m.put("smezo.method", GgufValue.ofString(config.method().cliName()));
         m.put("smezo.sparsity", GgufValue.ofF64(config.sparsity()));
         m.put("smezo.lr", GgufValue.ofF64(config.lr()));
         m.put("smezo.eps", GgufValue.ofF64(config.eps()));

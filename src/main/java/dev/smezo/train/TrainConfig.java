@@ -142,7 +142,7 @@ public record TrainConfig(
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);
-        m.put("method", method.name().toLowerCase());
+        m.put("method", method.cliName());
         m.put("sparsity", sparsity);
         m.put("lr", lr);
         m.put("eps", eps);
@@ -183,7 +183,7 @@ public record TrainConfig(
     public static TrainConfig fromMap(Map<?, ?> m) {
         return new TrainConfig(
                 str(m, "task", false),
-                enumValue(Method.class, str(m, "method", false).replace("-", ""), "method"),
+                method(str(m, "method", false)),
                 num(m, "sparsity"), num(m, "lr"), num(m, "eps"), num(m, "weight_decay"),
                 integer(m, "directions"),
                 enumValue(Schedule.class, str(m, "schedule", false), "schedule"),
@@ -208,6 +208,12 @@ public record TrainConfig(
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(option + " '" + regex + "' is not a regular expression: " + e.getDescription());
         }
+    }
+
+    private static Method method(String name) {
+        Method method = Method.parse(name);
+        if (method == null) throw new IllegalArgumentException("config: method '" + name + "' is not one of " + Method.choices());
+        return method;
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String name, String key) {

@@ -130,7 +130,7 @@ public final class Trainer {
                     config.maskSeed(), config.scales(), threads, arena);
             listener.message(String.format("training %d tensors, %,d parameters (model: %,d weights), %s, sparsity %s: %s",
                     trainables.trained().size(), trainables.elements(), model.weights().totalElements(),
-                    config.method().name().toLowerCase(), config.sparsity(), trainables.summary()));
+                    config.method().cliName(), config.sparsity(), trainables.summary()));
             if (Placement.onCuda(device) && trainables.anyQuantized()) {
                 throw new IllegalArgumentException("--device " + device + ": the kernels that train quantized tensors' scales "
                         + "run on the CPU only so far; use --device cpu, or leave the quantized tensors out with --exclude");
@@ -326,10 +326,10 @@ public final class Trainer {
             placement.toHost();
             Checkpoint.write(runDir.resolve(RunFiles.MODEL), model,
                     Checkpoint.keys(config, config.steps(), base.getFileName().toString()));
-            Plot.write(runDir.resolve(RunFiles.PLOT), data.name() + " / " + config.method().name().toLowerCase(), history);
+            Plot.write(runDir.resolve(RunFiles.PLOT), data.name() + " / " + config.method().cliName(), history);
             Map<String, Object> sum = new LinkedHashMap<>();
             sum.put("task", data.name());
-            sum.put("method", config.method().name().toLowerCase());
+            sum.put("method", config.method().cliName());
             sum.put("steps", config.steps());
             sum.put("best_by", config.bestBy());
             sum.put("best_step", bestStep);

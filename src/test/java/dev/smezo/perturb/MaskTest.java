@@ -33,6 +33,12 @@ class MaskTest {
                     assertEquals(1 - s, realized, 0.005, type + " magnitude, sparsity " + s);
                     TensorPerturbation rnd = TensorPerturbation.random(5, (float) (1 - s), 99);
                     assertEquals(1 - s, Thresholds.realizedFraction(w, type, n, rnd), 0.005, type + " random, sparsity " + s);
+                    // the large-weights control: the complement of S-MeZO's mask at sparsity 1 - s
+                    TensorPerturbation small = Thresholds.magnitude(5, w, type, n, 1 - s, 2);
+                    TensorPerturbation large = TensorPerturbation.large(5, small.threshold());
+                    assertEquals(1 - s, Thresholds.realizedFraction(w, type, n, large), 0.005, type + " large, sparsity " + s);
+                    assertEquals(n, NativeKernels.countMask(w, type, n, small.allocate(arena))
+                            + NativeKernels.countMask(w, type, n, large.allocate(arena)), type + " small + large = all");
                 }
             }
         }

@@ -36,7 +36,7 @@ class NativeKernelsTest {
     static List<TensorPerturbation> configs(MemorySegment w, WeightType type, long n, int tensorId) {
         float h = Reference.magnitudeThreshold(heap(w), type, n, 0.3);
         return List.of(TensorPerturbation.dense(tensorId), TensorPerturbation.magnitude(tensorId, h),
-                TensorPerturbation.random(tensorId, 0.25f, 0x5EEDL + tensorId));
+                TensorPerturbation.random(tensorId, 0.25f, 0x5EEDL + tensorId), TensorPerturbation.large(tensorId, h));
     }
 
     /** Split points of [0, n) into 1, 2 and 3 parts at random places. */

@@ -42,6 +42,7 @@ class PerturbedGraphTest {
         "f32,  smezo, true,  '',           2",
         "f32,  mezo,  false, '',           3",
         "f32,  rmezo, true,  '',           2",
+        "f32,  smezo-large, false, '',     2",
         // F16/BF16 embedding rows are perturbed in F32 (no rounding to the weight type), so the
         // matrix-only comparison is the bit-exact one for them.
         "f16,  smezo, false, token_embd,   2",
@@ -62,6 +63,7 @@ class PerturbedGraphTest {
         "q5_K, rmezo, false, '',           2",
         "q6_K, smezo, true,  '',           2",
         "q4_K_M, smezo, false, '',         2",
+        "q4_K, smezo-large, true, '',      2",
     })
     void perturbedForwardEqualsReferencePerturbedWeights(String type, String method, boolean tied, String exclude,
                                                          int threads) throws Exception {
@@ -102,7 +104,7 @@ class PerturbedGraphTest {
              BackendWeights wa = new BackendWeights(a.weights());
              BackendWeights wb = new BackendWeights(b.weights())) {
             Trainables t = Trainables.select(a.weights(), new Trainables.Selection(true, null, ex),
-                    Method.valueOf(method.toUpperCase()), 0.7, 99, threads, arena);
+                    Method.parse(method), 0.7, 99, threads, arena);
             float[] viaOp;
             float[] unperturbed;
             try (PerturbedModel pm = new PerturbedModel(a.config(), wa, t, backend)) {
@@ -134,7 +136,8 @@ class PerturbedGraphTest {
 
     @ParameterizedTest(name = "{0} {1} threads={2}")
     @CsvSource({"f32, smezo, 1", "f32, mezo, 3", "f16, smezo, 2", "bf16, rmezo, 3", "q8_0, smezo, 2", "q4_0, mezo, 3",
-                "q4_0, rmezo, 1", "q5_1, smezo, 2", "q4_K, smezo, 2", "q6_K, mezo, 3", "q2_K, rmezo, 1", "q4_K_M, smezo, 2"})
+                "q4_0, rmezo, 1", "q5_1, smezo, 2", "q4_K, smezo, 2", "q6_K, mezo, 3", "q2_K, rmezo, 1", "q4_K_M, smezo, 2",
+                "bf16, smezo-large, 2", "q8_0, smezo-large, 1"})
     void updateGraphEqualsReferenceUpdate(String type, String method, int threads) throws Exception {
         Path path = synth(type, false, 23);
         float c = -3e-4f, b = 1e-5f;
@@ -144,7 +147,7 @@ class PerturbedGraphTest {
              CpuBackend backend = new CpuBackend(threads);
              BackendWeights wa = new BackendWeights(a.weights())) {
             Trainables t = Trainables.select(a.weights(), new Trainables.Selection(true, null, null),
-                    Method.valueOf(method.toUpperCase()), 0.8, 5, threads, arena);
+                    Method.parse(method), 0.8, 5, threads, arena);
             try (UpdateGraph u = new UpdateGraph(wa, t, backend)) {
                 u.apply(SEED, c, b);
             }

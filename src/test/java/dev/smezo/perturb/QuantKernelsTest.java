@@ -58,6 +58,7 @@ class QuantKernelsTest {
             out.add(TensorPerturbation.dense(tid).withScale(mode, gain));
             out.add(TensorPerturbation.magnitude(tid, h).withScale(mode, gain));
             out.add(TensorPerturbation.random(tid, 0.3f, 0x77L + tid).withScale(mode, gain));
+            out.add(TensorPerturbation.large(tid, h).withScale(mode, gain));
         }
         return out;
     }

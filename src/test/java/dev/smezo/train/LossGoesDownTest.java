@@ -31,7 +31,7 @@ class LossGoesDownTest {
     };
 
     @ParameterizedTest(name = "{0}: lr {1}")
-    @CsvSource({"SMEZO, 2e-3", "MEZO, 2e-4", "RMEZO, 5e-4"})
+    @CsvSource({"SMEZO, 2e-3", "MEZO, 2e-4", "RMEZO, 5e-4", "SMEZO_LARGE, 5e-4"})
     void fewHundredStepsLowerTheLoss(Method method, double lr) throws Exception {
         Path path = TestModels.stories260K();
         int steps = 300;
