@@ -37,7 +37,8 @@ public final class Main implements Runnable {
      */
     static final Map<String, Class<?>> COMMANDS = commands(
             DemoCommand.class, InfoCommand.class, ScoreCommand.class, GenerateCommand.class, SynthCommand.class,
-            QuantizeCommand.class, TasksCommand.class, EvalCommand.class, TrainCommand.class, ReplayCommand.class,
+            QuantizeCommand.class, TasksCommand.class, EvalCommand.class, TrainCommand.class, SweepCommand.class, ReplayCommand.class,
+            ConvergenceReportCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec

@@ -187,6 +187,7 @@ final class TrainCommand implements Callable<Integer> {
             if (spec.commandLine().getParseResult().hasMatchedOption("--steps") || config.steps() == 0) {
                 config = config.withSteps(steps);   // extended by --steps (a 0-step run takes the default)
             }
+            if (evalEvery != null) config = config.withEvalEvery(evalEvery);   // e.g. a sweep's probe grown into the full run
             requireSameConfig(config, traj);
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
                 throw new CliException(Main.EXIT_USAGE, "--out " + out + " with --resume " + resume + ": a resumed run "
@@ -245,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The config the options describe (COPA's smaller default splits as MeZO's protocol has them). */
-    private TrainConfig configFromOptions(String taskName) {
+    TrainConfig configFromOptions(String taskName) {
         Schedule sch;
         try {
             sch = Schedule.valueOf(schedule.toUpperCase(Locale.ROOT));
@@ -279,7 +280,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * --resume continues the run as it was made: an option given again must have the run's value
-     * (repeating the original command plus --resume works); only --steps may change.
+     * (repeating the original command plus --resume works); only --steps and --eval-every may change.
      */
     private void requireSameConfig(TrainConfig run, Path traj) {
         Map<String, Object> saved = run.toMap();
@@ -287,13 +288,14 @@ final class TrainCommand implements Callable<Integer> {
         List<String> differ = new ArrayList<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String key = o.longestName().replaceFirst("^--", "").replace('-', '_');
-            if (saved.containsKey(key) && !key.equals("steps") && !Objects.equals(saved.get(key), given.get(key))) {
+            if (saved.containsKey(key) && !key.equals("steps") && !key.equals("eval_every")
+                    && !Objects.equals(saved.get(key), given.get(key))) {
                 differ.add(o.longestName() + " " + given.get(key) + " (the run has " + saved.get(key) + ")");
             }
         }
         if (!differ.isEmpty()) {
             throw new CliException(Main.EXIT_USAGE, "--resume continues the run with its own config (" + traj + "); "
-                    + "only --steps may change: " + String.join(", ", differ));
+                    + "only --steps and --eval-every may change: " + String.join(", ", differ));
         }
     }
 

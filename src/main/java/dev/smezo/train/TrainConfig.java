@@ -254,6 +254,13 @@ public record TrainConfig(
         return (int) v;
     }
 
+    /** The same run evaluated every {@code e} steps (evaluations change no weight: a resume may change it). */
+    public TrainConfig withEvalEvery(long e) {
+        return new TrainConfig(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, steps, e,
+                seed, maxLength, nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, scaleMode, scaleGain,
+                clipG, jsonl, microBatch);
+    }
+
     /** The same run with another step budget (a resume may extend a run; everything else must match). */
     public TrainConfig withSteps(long s) {
         return new TrainConfig(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, s, evalEvery,

@@ -65,6 +65,7 @@ public final class Trainer {
     private final Listener listener;
     private final String device;
     private Memory.Limit memoryLimit = Memory.machineLimit();
+    private boolean testEvaluations = true;
 
     public Trainer(Path base, Path dataDir, TrainConfig config, Path runDir, int threads, Listener listener) {
         this(base, dataDir, config, runDir, threads, listener, "cpu");
@@ -87,6 +88,15 @@ public final class Trainer {
      */
     public Trainer memoryLimit(Memory.Limit limit) {
         this.memoryLimit = limit;
+        return this;
+    }
+
+    /**
+     * Evaluations of dev only (`smezo sweep`'s probes rank by dev loss): the config, and so the run
+     * directory, stays the full run's, which a resume then evaluates on test too.
+     */
+    public Trainer withoutTestEvaluations() {
+        this.testEvaluations = false;
         return this;
     }
 
@@ -245,9 +255,9 @@ public final class Trainer {
             MetricsLog metrics;
             if (resume && Files.exists(trajFile)) {
                 Trajectory.Log log = Trajectory.read(trajFile);
-                if (!log.config().withSteps(config.steps()).equals(config)) {
+                if (!log.config().withSteps(config.steps()).withEvalEvery(config.evalEvery()).equals(config)) {
                     throw new IllegalArgumentException(trajFile + ": the run was made with another config: "
-                            + log.config() + " (only --steps may change on --resume)");
+                            + log.config() + " (only --steps and --eval-every may change on --resume)");
                 }
                 log.requireBase(model.weights(), base, trajFile);
                 Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads, placement::toHost, x -> {});
@@ -358,7 +368,7 @@ public final class Trainer {
 
         void evaluate(long stepsDone, MetricsLog metrics) throws IOException {
             Evaluator.Result d = data.evaluate(pm, false);
-            Evaluator.Result t = data.evaluate(pm, true);
+            Evaluator.Result t = testEvaluations ? data.evaluate(pm, true) : null;
             placement.toHost();   // the masks are counted on the host copy
             double[] perTensor = trainables.realizedFractions(model.weights());
             double fraction = trainables.overallFraction(perTensor);

@@ -1,0 +1,321 @@
+package dev.smezo.cli;
+
+import dev.smezo.json.Json;
+import dev.smezo.model.Model;
+import dev.smezo.perturb.Method;
+import dev.smezo.train.Evaluator;
+import dev.smezo.train.LrDefaults;
+import dev.smezo.train.RunFiles;
+import dev.smezo.train.Trainer;
+import dev.smezo.train.TrainConfig;
+import dev.smezo.train.Trajectory;
+import dev.smezo.zo.StepResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "sweep",
+        description = {
+            "Find the learning rate (and eps) for MODEL on a task without a full grid search: one short probe run "
+                    + "per value, each stopped early when its dev loss rises above the start or its losses stop being "
+                    + "finite, ranked by dev loss after --steps. Prints the table and the `smezo train` command it "
+                    + "recommends. Every probe is a normal run directory (OUT/lr-LR-eps-EPS), so the chosen one "
+                    + "continues into the full run with --resume; a sweep run again reuses its finished probes.",
+            "",
+            "The default grid is five values of the 1-3 series (1e-4, 3e-4, 1e-3, ...) around the lr smezo would "
+                    + "start from for this model's size and method (see README, \"Defaults\").",
+            "",
+            "Examples:",
+            "  smezo sweep stories260K.gguf --task tinystories-feelings",
+            "  smezo sweep model.gguf --task rte --lr 1e-7,3e-7,1e-6 --eps 1e-3,1e-4 --steps 200",
+            "  smezo sweep model.gguf --data chats.jsonl -- --micro-batch 4 --max-length 512   (after --: options of every probe's train)"},
+        mixinStandardHelpOptions = true, sortOptions = false)
+final class SweepCommand implements Callable<Integer> {
+    /** A probe stops when its dev loss is this much above the loss before training. */
+    static final double RISE = 0.02;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Base GGUF model.")
+    Path model;
+
+    @Parameters(index = "1..*", paramLabel = "TRAIN_OPTION", description = "After --: more `smezo train` options for every probe.")
+    List<String> trainOptions = new ArrayList<>();
+
+    @Option(names = "--task", description = "Built-in task (see `smezo tasks`) or a task JSON file.")
+    String task;
+
+    @Option(names = "--data", paramLabel = "FILE.jsonl", description = "Your JSONL data instead of a task (see `smezo train --help`).")
+    Path data;
+
+    @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo, rmezo or smezo-large (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--lr", split = ",", paramLabel = "LR[,LR...]", description = "Learning rates to probe (default: five "
+            + "around the model's default).")
+    List<Double> lrs;
+
+    @Option(names = "--eps", split = ",", paramLabel = "EPS[,EPS...]", defaultValue = "1e-3",
+            description = "Perturbation scales to probe (default: ${DEFAULT-VALUE}).")
+    List<Double> epss;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Steps per probe (default: ${DEFAULT-VALUE}); the dev "
+            + "loss is measured 4 times on the way.")
+    long steps;
+
+    @Option(names = "--out", description = "Directory of the probes (default: runs/sweep-TASK-METHOD).")
+    Path out;
+
+    @Option(names = {"-t", "--threads"}, description = "CPU threads for ggml (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((task == null) == (data == null)) throw new CliException(Main.EXIT_USAGE, "sweep needs --task or --data FILE.jsonl (one of them)");
+        Method m = TrainCommand.parseMethod(method);
+        if (steps < 4) throw new CliException(Main.EXIT_USAGE, "--steps must be >= 4 (the dev loss is measured every steps/4): " + steps);
+        if (lrs == null) {
+            long parameters;
+            try (Model opened = Model.open(model)) {
+                parameters = opened.weights().totalElements();
+            }
+            lrs = LrDefaults.grid(LrDefaults.forModel(m, parameters), 5);
+        }
+        for (double lr : lrs) if (!(lr > 0) || !Double.isFinite(lr)) throw new CliException(Main.EXIT_USAGE, "--lr values must be > 0: " + lr);
+        String name = task != null ? task : data.getFileName().toString().replaceFirst("\\.jsonl?$", "");
+        Path dir = out != null ? out : Path.of("runs", "sweep-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + m.cliName());
+        Files.createDirectories(dir);
+        System.err.printf(Locale.ROOT, "smezo sweep: %s on %s, %s, lr %s x eps %s, %d steps each -> %s%n", model, name,
+                m.cliName(), join(lrs), join(epss), steps, dir);
+        List<Probe> probes = new ArrayList<>();
+        for (double eps : epss) {
+            for (double lr : lrs) {
+                Probe p = run(new Probe(lr, eps, dir.resolve(String.format(Locale.ROOT, "lr-%s-eps-%s", num(lr), num(eps)))), m);
+                probes.add(p);
+                System.err.println(p.line());
+            }
+        }
+        List<Probe> ranked = new ArrayList<>(probes);
+        ranked.sort(Comparator.comparingInt((Probe p) -> p.status.equals("ok") ? 0 : 1).thenComparingDouble(Probe::rankLoss));
+        System.out.print(table(ranked));
+        Probe best = ranked.get(0);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < ranked.size(); i++) rows.add(ranked.get(i).toMap(i + 1));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.toString());
+        json.put("task", name);
+        json.put("method", m.cliName());
+        json.put("steps", steps);
+        json.put("probes", rows);
+        json.put("best", best.status.equals("ok") ? best.toMap(1) : null);
+        RunFiles.writeJson(dir.resolve("sweep.json"), json);
+        if (!best.status.equals("ok")) {
+            System.out.printf(Locale.ROOT, "%nno probe lowered the dev loss: every lr diverged or made it rise; try smaller "
+                    + "ones (--lr %s) or more --steps%n", num(lrs.stream().mapToDouble(Double::doubleValue).min().orElse(1e-6) / 10));
+            return Main.EXIT_DIVERGED;
+        }
+        if (best.lr == lrs.stream().mapToDouble(Double::doubleValue).max().orElseThrow() && lrs.size() > 1) {
+            System.out.println("\nnote: the best lr is the largest probed; a larger one may be better still (--lr to extend the grid)");
+        } else if (best.lr == lrs.stream().mapToDouble(Double::doubleValue).min().orElseThrow() && lrs.size() > 1
+                && probes.stream().allMatch(p -> p.status.equals("ok"))) {   // larger ones learned, only slower
+            System.out.println("\nnote: the best lr is the smallest probed; a smaller one may be better still (--lr to extend the grid)");
+        }
+        System.out.printf(Locale.ROOT, "%nrecommended: smezo train %s %s --method %s --lr %s --eps %s%s%n",
+                model, task != null ? "--task " + task : "--data " + data, m.cliName(), num(best.lr), num(best.eps), extra());
+        System.out.printf(Locale.ROOT, "or continue the probe: smezo train %s --resume %s --steps 20000 --eval-every 4000%n",
+                model, best.dir);
+        System.out.printf(Locale.ROOT, "(%s)%n", dir.resolve("sweep.json"));
+        return Main.EXIT_OK;
+    }
+
+    private String extra() {
+        return trainOptions.isEmpty() ? "" : " " + String.join(" ", trainOptions);
+    }
+
+    /** One probe: a normal `smezo train` run directory, resumed or reused when it is there already. */
+    private Probe run(Probe p, Method m) throws IOException {
+        List<String> args = new ArrayList<>(List.of(model.toString(), "--method", m.cliName(), "--lr", num(p.lr), "--eps", num(p.eps),
+                "--steps", String.valueOf(steps), "--eval-every", String.valueOf(steps / 4), "--out", p.dir.toString(), "--overwrite"));
+        if (task != null) args.addAll(List.of("--task", task));
+        else args.addAll(List.of("--data", data.toString()));
+        if (threads != null) args.addAll(List.of("-t", String.valueOf(threads)));
+        args.addAll(trainOptions);
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs(args.toArray(String[]::new));
+        TrainConfig config = train.configFromOptions(task != null ? task : data.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
+        boolean resume = Files.exists(p.dir.resolve(Trajectory.FILE));
+        if (resume) {
+            TrainConfig saved = Trajectory.read(p.dir.resolve(Trajectory.FILE)).config();
+            if (!saved.withSteps(config.steps()).withEvalEvery(config.evalEvery()).equals(config)) {
+                throw new CliException(Main.EXIT_USAGE, p.dir + " holds a probe with other options (" + saved
+                        + "); use another --out");
+            }
+        }
+        ProbeListener listener = new ProbeListener(p, readEvals(p.dir));
+        if (listener.rose() || Files.exists(p.dir.resolve(RunFiles.SUMMARY))) return p;   // ended in an earlier sweep
+        try {
+            new Trainer(model, train.data.resolve(), config, p.dir, train.threads.resolve(), listener, train.device.device)
+                    .memoryLimit(train.memoryLimit.resolve()).withoutTestEvaluations().run(resume);
+        } catch (Stop stop) {
+            // the listener's early stop: the probe's files stand as they were at that evaluation
+        } catch (Trainer.DivergedException e) {
+            p.status = "diverged";
+        }
+        return p;
+    }
+
+    /** A probe's evaluations logged so far, as (step, dev loss, dev accuracy); the first is before training. */
+    private static List<double[]> readEvals(Path dir) throws IOException {
+        List<double[]> out = new ArrayList<>();
+        Path f = dir.resolve(RunFiles.METRICS);
+        if (!Files.exists(f)) return out;
+        for (String line : Files.readAllLines(f)) {
+            if (line.isBlank()) continue;
+            Object o = Json.parse(line);
+            if (o instanceof Map<?, ?> r && "eval".equals(r.get("type"))) {
+                out.add(new double[] {number(r.get("step")), number(r.get("dev_loss")), number(r.get("dev_accuracy"))});
+            }
+        }
+        return out;
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** Thrown by the listener to end a probe at an evaluation. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class ProbeListener implements Trainer.Listener {
+        final Probe probe;
+        final List<Double> losses;
+
+        ProbeListener(Probe probe, List<double[]> logged) {
+            this.probe = probe;
+            this.losses = probe.devLosses;
+            for (double[] e : logged) {
+                losses.add(e[1]);
+                probe.stepsDone = (long) e[0];
+                probe.devAccuracy = e[2];
+            }
+            probe.update(rose());
+        }
+
+        boolean rose() {
+            if (losses.size() < 2) return false;
+            double first = losses.get(0), last = losses.get(losses.size() - 1);
+            return !Double.isFinite(last) || last > first * (1 + RISE);
+        }
+
+        @Override
+        public void message(String line) {
+            if (line.startsWith("hint:")) System.err.println("  " + line);
+        }
+
+        @Override
+        public void step(long stepsDone, long total, StepResult r, double dev, double test) {
+            probe.stepsDone = stepsDone;
+        }
+
+        @Override
+        public void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double fraction) {
+            if (losses.isEmpty() || stepsDone > 0) losses.add(dev == null ? Double.NaN : dev.loss());
+            probe.stepsDone = stepsDone;
+            probe.devAccuracy = dev == null ? Double.NaN : dev.accuracy();
+            probe.update(rose());
+            if (rose()) throw new Stop();
+        }
+    }
+
+    /** A probe's result. */
+    private static final class Probe {
+        final double lr, eps;
+        final Path dir;
+        final List<Double> devLosses = new ArrayList<>();
+        long stepsDone;
+        double devAccuracy = Double.NaN;
+        String status = "ok";
+
+        Probe(double lr, double eps, Path dir) {
+            this.lr = lr;
+            this.eps = eps;
+            this.dir = dir;
+        }
+
+        void update(boolean rose) {
+            if (rose) status = Double.isFinite(last()) ? "stopped: dev loss rose" : "diverged";
+        }
+
+        double first() {
+            return devLosses.isEmpty() ? Double.NaN : devLosses.get(0);
+        }
+
+        double last() {
+            return devLosses.isEmpty() ? Double.NaN : devLosses.get(devLosses.size() - 1);
+        }
+
+        double rankLoss() {
+            return Double.isFinite(last()) ? last() : Double.MAX_VALUE;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "  lr %-6s eps %-6s %4d steps  dev loss %s -> %s  %s", num(lr), num(eps), stepsDone,
+                    f4(first()), f4(last()), status);
+        }
+
+        Map<String, Object> toMap(int rank) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rank", rank);
+            m.put("lr", lr);
+            m.put("eps", eps);
+            m.put("steps", stepsDone);
+            m.put("dev_loss_start", Json.finiteOrNull(first()));
+            m.put("dev_loss", Json.finiteOrNull(last()));
+            m.put("dev_accuracy", Json.finiteOrNull(devAccuracy));
+            m.put("status", status);
+            m.put("run_dir", dir.toString());
+            return m;
+        }
+    }
+
+    private static String table(List<Probe> ranked) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%nrank  lr      eps     steps  dev loss start -> end  dev acc  status%n"));
+        for (int i = 0; i < ranked.size(); i++) {
+            Probe p = ranked.get(i);
+            b.append(String.format(Locale.ROOT, "%4d  %-6s  %-6s  %5d  %8s -> %-8s    %6s  %s%n", i + 1, num(p.lr), num(p.eps), p.stepsDone,
+                    f4(p.first()), f4(p.last()), Double.isNaN(p.devAccuracy) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * p.devAccuracy),
+                    p.status));
+        }
+        return b.toString();
+    }
+
+    private static String f4(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : Double.isNaN(v) ? "-" : "inf";
+    }
+
+    /** 3e-4, 1e-3, 2.5e-5, 0.5: short and exact for the values a grid holds. */
+    static String num(double v) {
+        if (v == 0 || Math.abs(v) >= 0.1) return String.format(Locale.ROOT, "%.3g", v).replaceFirst("(\\.\\d*?)0+$", "$1").replaceFirst("\\.$", "");
+        String e = String.format(Locale.ROOT, "%.2e", v);   // d.dde-XX
+        String mant = e.substring(0, e.indexOf('e')).replaceFirst("\\.?0+$", "");
+        int exp = Integer.parseInt(e.substring(e.indexOf('e') + 1));
+        return mant + "e" + exp;
+    }
+
+    private static String join(List<Double> vs) {
+        return String.join(",", vs.stream().map(SweepCommand::num).toList());
+    }
+}
