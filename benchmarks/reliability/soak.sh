@@ -7,7 +7,8 @@
 # the end, with a least-squares slope.
 #
 # Usage: benchmarks/reliability/soak.sh     Environment: STEPS=100000, THREADS=1, WORK=/tmp/smezo-soak,
-#   MODEL=../shared/models/stories260K.gguf, OUT=benchmarks/results/DATE-soak.md
+#   MODEL=../shared/models/stories260K.gguf, OUT=benchmarks/results/DATE-soak.md, REPORT_ONLY=1 (rewrite OUT
+#   from the run in WORK)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -17,12 +18,14 @@ WORK="${WORK:-/tmp/smezo-soak}"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
 OUT="${OUT:-benchmarks/results/$(date +%F)-soak.md}"
 [[ -f "$MODEL" ]] || { echo "soak: $MODEL is absent" >&2; exit 2; }
+if [[ -z "${REPORT_ONLY:-}" ]]; then
 rm -rf "$WORK"; mkdir -p "$WORK"
 ARGS=(train "$MODEL" --task tinystories-feelings --method smezo --lr 1e-4 --batch 1 --steps "$STEPS"
       --eval-every $((STEPS / 50)) --refresh-every $((STEPS / 20)) --n-dev 64 --n-test 64 --seed 1 -t "$THREADS")
 # a copy of the launcher and the jar: a rebuild in this tree during the run must not change what it loads
 ./smezo --version >/dev/null
 mkdir -p "$WORK/app/target"; cp smezo "$WORK/app/"; cp target/smezo.jar "$WORK/app/target/"
+echo "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')" >"$WORK/commit"
 start=$(date +%s)
 "$WORK/app/smezo" "${ARGS[@]}" --out "$WORK/run" >"$WORK/log" 2>&1 &
 pid=$!
@@ -35,8 +38,11 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || { echo "soak: the run failed (exit $?); $WORK/log:" >&2; tail -20 "$WORK/log" >&2; exit 1; }
 seconds=$(( $(date +%s) - start ))
+echo "$seconds" >"$WORK/seconds"
+fi
+seconds=$(cat "$WORK/seconds")
 
-python3 - "$WORK" "$OUT" "$STEPS" "$seconds" "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')" \
+python3 - "$WORK" "$OUT" "$STEPS" "$seconds" "$(cat "$WORK/commit")" \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs" "./smezo ${ARGS[*]} --out RUN" <<'PY'
 import json, sys
 work, out, steps, seconds, commit, machine, command = sys.argv[1:]
@@ -54,9 +60,11 @@ def slope(xs, ys):
 mib = lambda b: b / 2**20
 warm = [m for m in train if m["step"] > steps // 10]
 rows = []
+half = [m for m in train if m["step"] > steps // 2]
 for key, name in (("rss_bytes", "RSS (metrics.jsonl)"), ("c_heap_bytes", "C heap in use (mallinfo2)")):
-    xs = [m["step"] for m in warm]; ys = [m[key] for m in warm]
-    rows.append((name, mib(ys[0]), mib(ys[-1]), mib(min(ys)), mib(max(ys)), mib(ys[-1] - ys[0]), slope(xs, ys) * 10000 / 2**20))
+    for part, label in ((warm, ""), (half, ", second half")):
+        xs = [m["step"] for m in part]; ys = [m[key] for m in part]
+        rows.append((name + label, mib(ys[0]), mib(ys[-1]), mib(min(ys)), mib(max(ys)), mib(ys[-1] - ys[0]), slope(xs, ys) * 10000 / 2**20))
 pw = [p for p in proc if p[0] > seconds // 10]
 if len(pw) > 2:
     ys = [p[1] * 1024 for p in pw]
@@ -68,8 +76,10 @@ with open(out, "w") as f:
     f.write(f"- Run: {steps:,} steps in {seconds:,} s, {evals} evaluations (dev and test) with the best checkpoint written on each "
             f"improvement, thresholds refreshed every {steps // 20:,} steps; {summary['skipped_steps']} skipped steps; "
             f"final test accuracy {summary['final_test_accuracy']}; peak RSS {mib(summary['peak_rss_bytes']):.1f} MiB.\n")
-    f.write(f"- Growth is measured from the end of the warm-up (step {steps // 10:,}) to the end; slope: least squares, per 10,000 steps.\n\n")
-    f.write("| memory | after warm-up MiB | end MiB | min MiB | max MiB | growth MiB | slope MiB / 10k steps |\n|---|---|---|---|---|---|---|\n")
+    f.write(f"- Growth is measured from the end of the warm-up (step {steps // 10:,}) to the end, and over the second half "
+            f"(a leak grows alike in both; a process settling into its working set grows less and less); slope: least "
+            f"squares, per 10,000 steps.\n\n")
+    f.write("| memory | from MiB | end MiB | min MiB | max MiB | growth MiB | slope MiB / 10k steps |\n|---|---|---|---|---|---|---|\n")
     for r in rows: f.write("| %s | %.1f | %.1f | %.1f | %.1f | %+.2f | %+.3f |\n" % r)
     f.write("\n## Samples every tenth of the run (metrics.jsonl)\n\n| step | RSS MiB | C heap MiB | steps/s |\n|---|---|---|---|\n")
     for m in train:
