@@ -4,10 +4,12 @@ import dev.smezo.data.DataRecord;
 import dev.smezo.data.SequenceEncoder;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
+import dev.smezo.model.Model;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.ScaleMode;
 import dev.smezo.train.Evaluator;
 import dev.smezo.train.JsonlSplits;
+import dev.smezo.train.LrDefaults;
 import dev.smezo.train.Memory;
 import dev.smezo.train.MemoryPlan;
 import dev.smezo.train.RunFiles;
@@ -88,8 +90,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sparsity", defaultValue = "0.8", description = "Fraction of each tensor left out (S-MeZO/R-MeZO; default: ${DEFAULT-VALUE}).")
     double sparsity;
 
-    @Option(names = "--lr", defaultValue = "1e-6", description = "Learning rate (default: ${DEFAULT-VALUE}, MeZO's for LLaMA-7B; small models want far more).")
-    double lr;
+    @Option(names = "--lr", defaultValue = "auto", description = "Learning rate, or auto: by method and model size, from "
+            + "the lr measured best on stories260K (S-MeZO 3e-4, MeZO 1e-4) to MeZO's 1e-6 for LLaMA-7B, log-log between "
+            + "(README, \"Choosing the learning rate\"; `smezo sweep` measures it for your model) (default: ${DEFAULT-VALUE}).")
+    String lr;
 
     @Option(names = "--eps", defaultValue = "1e-3", description = "Perturbation scale (default: ${DEFAULT-VALUE}).")
     double eps;
@@ -112,7 +116,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Write the run into --out even if it holds files (another run's are replaced).")
     boolean overwrite;
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a stopped run from its trajectory (its config is used; --steps may extend it).")
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a stopped run from its trajectory (its config is used; --steps may extend it, --eval-every change it).")
     Path resume;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (default: ${DEFAULT-VALUE}).")
@@ -208,9 +212,10 @@ final class TrainCommand implements Callable<Integer> {
             requireNewRunDir(runDir);
         }
         Path dataDir = data.resolve();
-        System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %g, eps %g, batch %d, %d steps, "
+        System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %s%s, eps %s, batch %d, %d steps, "
                         + "seed %d, %d threads -> %s%n", model, config.task(), config.method().cliName(),
-                config.sparsity(), config.lr(), config.eps(), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
+                config.sparsity(), SweepCommand.num(config.lr()), resume == null && lr.equalsIgnoreCase("auto") ? " (auto: by model size)" : "",
+                SweepCommand.num(config.eps()), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
         List<SequenceEncoder.Prompt> samples = samplePrompts(config);
         List<String> before = samples.isEmpty() ? List.of() : Samples.answers(model, samples, threads.resolve());
         ProgressListener listener = new ProgressListener(config.steps());
@@ -262,12 +267,29 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException(Main.EXIT_USAGE, "--dev, --chat-template, --train-on-prompt and --micro-batch "
                     + "go with --data FILE.jsonl (a task trains on its own splits)");
         }
-        return new TrainConfig(taskName, parseMethod(method), sparsity, lr, eps, weightDecay, directions, sch, batch, steps,
+        Method m = parseMethod(method);
+        return new TrainConfig(taskName, m, sparsity, lr(m), eps, weightDecay, directions, sch, batch, steps,
                 evalEvery != null ? evalEvery : Math.max(1, steps / 5), seed, maxLength,
                 jsonl != null ? (defaultSplits ? 0 : nTrain) : copa && nTrain == 1000 ? 300 : nTrain,
                 copa && nDev == 500 ? 100 : nDev, jsonl != null ? 0 : nTest,
                 trainNorms, only, exclude, refreshEvery, bestBy, parseScaleMode(scaleMode), scaleGain, clipG,
                 jsonl, microBatch == null ? 0 : microBatch);
+    }
+
+    /** --lr as a number, auto resolved from the base model's size (its header only: the weights stay unread). */
+    private double lr(Method m) {
+        if (!lr.equalsIgnoreCase("auto")) {
+            try {
+                return Double.parseDouble(lr);
+            } catch (NumberFormatException e) {
+                throw new CliException(Main.EXIT_USAGE, "--lr '" + lr + "' is neither a number nor auto");
+            }
+        }
+        try (Model opened = Model.open(model)) {
+            return LrDefaults.forModel(m, opened.weights().totalElements());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static ScaleMode parseScaleMode(String m) {
