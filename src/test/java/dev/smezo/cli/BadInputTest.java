@@ -120,7 +120,7 @@ class BadInputTest {
         assertEquals(Main.EXIT_OK, run(trainArgs(tiny(), run)).exitCode());
         CliRunner.Result changed = run(trainArgs(tiny(), run, "--lr", "1", "--steps", "3", "--resume", run.toString()));
         assertEquals(Main.EXIT_USAGE, changed.exitCode(), changed.err());
-        assertTrue(changed.err().contains("--lr 1.0 (the run has 1.0E-6)"), changed.err());
+        assertTrue(changed.err().contains("--lr 1.0 (the run has 3.0E-4)"), changed.err());   // --lr auto on a tiny model
         CliRunner.Result same = run(trainArgs(tiny(), run, "--steps", "3", "--resume", run.toString()));
         assertEquals(Main.EXIT_OK, same.exitCode(), same.err());
     }
