@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
-# Builds perturb_bench against libsmezo (compiled from native/src with the flags of native/build.sh)
+# Builds perturb_bench against libsmezo (native/build.sh's, cached in target/native)
 # and prints a markdown table. Usage: benchmarks/kernels/run.sh [n_elements] [reps]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$HERE/../.."
 OUT="${SMEZO_BENCH_OUT:-$ROOT/target/bench-kernels}"
 mkdir -p "$OUT"
-# The same flags as native/build.sh's libsmezo (which also links ggml for the custom ops' helpers).
-source "$ROOT/native/pin.sh"   # PIN_SRC: the pinned tree native/build.sh keeps
-SRC="$PIN_SRC"
-LIBDIR="$(ls -d "${SMEZO_CACHE:-$HOME/.cache/smezo}"/build-*/bin | head -1)"
-gcc -O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -std=c11 -Wall -Wextra -fopenmp-simd \
-    -I"$SRC/ggml/include" -I"$SRC/include" -o "$OUT/libsmezo.so" "$ROOT"/native/src/*.c \
-    -L"$LIBDIR" -lggml -lggml-base -lggml-cpu -lm
+# libsmezo as native/build.sh builds it (every ISA, dispatched at load; it needs libllama's symbols, so
+# it is linked where the build put it, beside libllama and ggml) rather than recompiled here.
+NATIVE="${SMEZO_NATIVE_DIR:-$ROOT/target/native}"
+[[ -f "$NATIVE/libsmezo.so" ]] || "$ROOT/native/build.sh" "$NATIVE" >&2
 gcc -O2 -march=native -std=c11 -Wall -I"$ROOT/native/src" -o "$OUT/perturb_bench" "$HERE/perturb_bench.c" \
-    -L"$OUT" -lsmezo -L"$LIBDIR" -lggml -lggml-base -lggml-cpu -lm -lpthread -Wl,-rpath,"$OUT:$LIBDIR"
+    -L"$NATIVE" -l:libsmezo.so -lm -lpthread -Wl,-rpath,"$NATIVE"
 echo "machine: $(lscpu | grep "Model name" | sed "s/Model name: *//"), $(nproc) cores; load average $(cut -d" " -f1-3 /proc/loadavg); gcc $(gcc -dumpfullversion)"
-LD_LIBRARY_PATH="$OUT:$LIBDIR" "$OUT/perturb_bench" "$@"
+"$OUT/perturb_bench" "$@"
