@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
                     + "continues into the full run with --resume; a sweep run again reuses its finished probes.",
             "",
             "The default grid is five values of the 1-3 series (1e-4, 3e-4, 1e-3, ...) around the lr smezo would "
-                    + "start from for this model's size and method (see README, \"Defaults\").",
+                    + "start from for this model's size and method (`smezo train --lr auto`; README, \"Choosing the learning rate\").",
             "",
             "Examples:",
             "  smezo sweep stories260K.gguf --task tinystories-feelings",
@@ -60,11 +60,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "smezo", description = "smezo, mezo, rmezo or smezo-large (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--lr", split = ",", paramLabel = "LR[,LR...]", description = "Learning rates to probe (default: five "
+    @Option(names = "--lr", split = ",", paramLabel = "LR,LR,...", hideParamSyntax = true, description = "Learning rates to probe (default: five "
             + "around the model's default).")
     List<Double> lrs;
 
-    @Option(names = "--eps", split = ",", paramLabel = "EPS[,EPS...]", defaultValue = "1e-3",
+    @Option(names = "--eps", split = ",", paramLabel = "EPS,EPS,...", hideParamSyntax = true, defaultValue = "1e-3",
             description = "Perturbation scales to probe (default: ${DEFAULT-VALUE}).")
     List<Double> epss;
 
