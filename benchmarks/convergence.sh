@@ -10,8 +10,8 @@
 # Every run is a normal run directory under WORK/TASK/ARM/lr-LR-sSEED: a finished one (summary.json) is
 # skipped, a stopped one resumed, so the script may be stopped and rerun over several sittings. Then
 # writes OUT (a table: final and best test accuracy, mean and spread over the seeds, steps to ACC_TARGET,
-# the trained fraction) and OUT's .svg (test accuracy against steps, seed bands) with
-# dev.smezo.bench.ConvergenceReport.
+# the trained fraction) and OUT's .svg (test accuracy against steps, seed bands) with the hidden
+# `smezo convergence-report`.
 #
 # Usage: benchmarks/convergence.sh [TASK...]   (default: tinystories-feelings tinystories-sentiment sst2)
 # Environment: STEPS=1000, LRS="3e-5 1e-4 3e-4 1e-3", SEEDS="0 1 2", JOBS=2 (runs at a time, 1 thread
@@ -78,16 +78,19 @@ for d in glob.glob(os.path.join(sys.argv[1], "lr-*-s0")) + [f[:-7] for f in glob
         continue
     if not os.path.exists(os.path.join(d, "summary.json")): continue
     lr = float(os.path.basename(d).split("-s0")[0][3:])
-    dev = None
+    dev = None   # the last evaluation's dev loss; null (not finite) counts as the worst, as in the report
     for line in open(os.path.join(d, "metrics.jsonl")):
         m = json.loads(line)
-        if m.get("type") == "eval" and m.get("dev_loss") is not None: dev = m["dev_loss"]
+        if m.get("type") == "eval": dev = m.get("dev_loss")
     runs.append((float("inf") if dev is None else dev, lr, os.path.basename(d).split("-s0")[0][3:]))
-if not runs: print("none 0"); sys.exit()
+if not runs: print("none 0 -"); sys.exit()
 runs.sort()
 lrs = sorted(r[1] for r in runs)
 best = runs[0]
-print(best[2], -1 if best[1] == lrs[0] else 1 if best[1] == lrs[-1] else 0)
+edge = -1 if best[1] == lrs[0] else 1 if best[1] == lrs[-1] else 0
+if best[0] == float("inf"):   # every lr diverged: grow the grid downwards, and no seeds at a diverging lr
+    print("none", -1 if edge == -1 or len(lrs) == 1 else 0, ("%.0e" % lrs[0]).replace("e-0", "e-")); sys.exit()
+print(best[2], edge)
 PY
 }
 
@@ -101,8 +104,11 @@ if [[ -z "${REPORT_ONLY:-}" ]]; then
     for round in 1 2; do   # grow the grid past an edge best, at most twice
       for arm in "${ARMS[@]}"; do
         read -r name method sparsity refresh <<<"$arm"
-        read -r lr edge <<<"$(best_lr "$task" "$name")"
-        if [[ "$lr" != none && "$edge" != 0 ]]; then
+        read -r lr edge lowest <<<"$(best_lr "$task" "$name")"
+        [[ -n "$lr" ]] || { echo "convergence: could not rank $task $name" >&2; exit 1; }
+        if [[ "$lr" == none && "$edge" == -1 ]]; then
+          queue "$task" "$name" "$method" "$sparsity" "$refresh" "$(lr_step "$lowest" -1)" 0
+        elif [[ "$lr" != none && "$edge" != 0 ]]; then
           queue "$task" "$name" "$method" "$sparsity" "$refresh" "$(lr_step "$lr" "$edge")" 0
         fi
       done
@@ -110,8 +116,8 @@ if [[ -z "${REPORT_ONLY:-}" ]]; then
     done
     for arm in "${ARMS[@]}"; do
       read -r name method sparsity refresh <<<"$arm"
-      read -r lr edge <<<"$(best_lr "$task" "$name")"
-      [[ "$lr" == none ]] && continue
+      read -r lr edge lowest <<<"$(best_lr "$task" "$name")"
+      [[ -n "$lr" && "$lr" != none ]] || continue
       for seed in $SEEDS; do queue "$task" "$name" "$method" "$sparsity" "$refresh" "$lr" "$seed"; done
     done
     drain

@@ -6,13 +6,14 @@
 #
 # Usage: benchmarks/sweep.sh [TASK...]   (default: tinystories-feelings tinystories-sentiment)
 # Environment: LRS=1e-5,3e-5,1e-4,3e-4,1e-3,3e-3, STEPS=60 (per probe), ARMS="mezo smezo-0.8 smezo-0.8-refresh",
-#   CONVERGENCE=target/convergence (the grid's runs), CONV_STEPS=1000 (their steps), WORK=target/sweep, OUT=benchmarks/results/sweep.md
+#   (ARMS default: mezo smezo-0.8 smezo-0.5) CONVERGENCE=target/convergence (the grid's runs), CONV_STEPS=1000 (their steps), WORK=target/sweep, OUT=benchmarks/results/sweep.md
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 LRS="${LRS:-1e-5,3e-5,1e-4,3e-4,1e-3,3e-3}"
 STEPS="${STEPS:-60}"
-ARMS="${ARMS:-mezo smezo-0.8 smezo-0.8-refresh}"
+# (not the refreshed arms: probes shorter than the refresh period of 100 steps are the fixed arms' probes)
+ARMS="${ARMS:-mezo smezo-0.8 smezo-0.5}"
 CONVERGENCE="${CONVERGENCE:-$ROOT/target/convergence}"
 WORK="${WORK:-$ROOT/target/sweep}"
 OUT="${OUT:-benchmarks/results/sweep.md}"
@@ -39,7 +40,8 @@ arm_options() {
 for task in "${TASKS[@]}"; do
   for arm in $ARMS; do
     [[ -d "$CONVERGENCE/$task/$arm" ]] || { echo "sweep.sh: no grid for $task $arm in $CONVERGENCE; skipped" >&2; continue; }
-    read -r -a opts <<<"$(arm_options "$arm")"
+    opts_line="$(arm_options "$arm")" || exit 2
+    read -r -a opts <<<"$opts_line"
     [[ " ${opts[*]} " == *" -- "* ]] || opts+=(--)
     echo "sweep.sh: $task $arm" >&2
     "$APP/smezo" sweep "$MODEL" --task "$task" --lr "$LRS" --steps "$STEPS" --out "$WORK/$task/$arm" -t 1 "${opts[@]}" \
@@ -60,7 +62,8 @@ for task in tasks.split():
             if os.path.exists(d + ".failed"): grid[lr] = (math.inf, 0); continue
             if not os.path.exists(f"{d}/summary.json"): continue
             evals = [json.loads(l) for l in open(f"{d}/metrics.jsonl") if '"eval"' in l]
-            grid[lr] = (evals[-1]["dev_loss"], evals[-1]["step"])
+            dev = evals[-1].get("dev_loss")   # null (not finite): the worst, as in the report
+            grid[lr] = (math.inf if dev is None else dev, evals[-1]["step"])
         sw = f"{work}/{task}/{arm}/sweep.json"
         if not grid or not os.path.exists(sw): continue
         s = json.load(open(sw))
@@ -80,7 +83,7 @@ with open(out, "w") as f:
     f.write("| task | arm | sweep's lr | grid's best lr | factor | sweep steps | grid steps (runs) | fraction | holds |\n|---|---|---|---|---|---|---|---|---|\n")
     for t, a, p, g, r, ss, gs, n in rows:
         ok = r <= 3.0001 and ss <= gs / 10
-        f.write(f"| {t} | {a} | {p:g} | {g:g} | {r:.2f} | {ss:,} | {gs:,} ({n}) | {ss / gs:.3f} | {'yes' if ok else 'no'} |\n")
+        f.write(f"| {t} | {a} | {'-' if p is None else format(p, 'g')} | {g:g} | {r:.2f} | {ss:,} | {gs:,} ({n}) | {ss / gs:.3f} | {'yes' if ok else 'no'} |\n")
     f.write(f"\n## Command\n\n```\nbenchmarks/sweep.sh {tasks}   # ARMS=\"{arms}\" LRS={lrs} STEPS={steps}\n```\n")
 print(open(out).read())
 PY

@@ -18,10 +18,10 @@ WORK="${WORK:-/tmp/smezo-soak}"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
 OUT="${OUT:-benchmarks/results/$(date +%F)-soak.md}"
 [[ -f "$MODEL" ]] || { echo "soak: $MODEL is absent" >&2; exit 2; }
-if [[ -z "${REPORT_ONLY:-}" ]]; then
-rm -rf "$WORK"; mkdir -p "$WORK"
 ARGS=(train "$MODEL" --task tinystories-feelings --method smezo --lr 1e-4 --batch 1 --steps "$STEPS"
       --eval-every $((STEPS / 50)) --refresh-every $((STEPS / 20)) --n-dev 64 --n-test 64 --seed 1 -t "$THREADS")
+if [[ -z "${REPORT_ONLY:-}" ]]; then
+rm -rf "$WORK"; mkdir -p "$WORK"
 # a copy of the launcher and the jar: a rebuild in this tree during the run must not change what it loads
 ./smezo --version >/dev/null
 mkdir -p "$WORK/app/target"; cp smezo "$WORK/app/"; cp target/smezo.jar "$WORK/app/target/"

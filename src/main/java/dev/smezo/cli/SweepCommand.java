@@ -72,7 +72,7 @@ final class SweepCommand implements Callable<Integer> {
             + "loss is measured 4 times on the way.")
     long steps;
 
-    @Option(names = "--out", description = "Directory of the probes (default: runs/sweep-TASK-METHOD).")
+    @Option(names = "--out", description = "Directory of the probes (default: runs/sweep-MODEL-TASK-METHOD).")
     Path out;
 
     @Option(names = {"-t", "--threads"}, description = "CPU threads for ggml (default: all cores).")
@@ -91,8 +91,16 @@ final class SweepCommand implements Callable<Integer> {
             lrs = LrDefaults.grid(LrDefaults.forModel(m, parameters), 5);
         }
         for (double lr : lrs) if (!(lr > 0) || !Double.isFinite(lr)) throw new CliException(Main.EXIT_USAGE, "--lr values must be > 0: " + lr);
+        for (double e : epss) if (!(e > 0) || !Double.isFinite(e)) throw new CliException(Main.EXIT_USAGE, "--eps values must be > 0: " + e);
+        for (List<Double> v : List.of(lrs, epss)) {
+            if (v.stream().map(SweepCommand::num).distinct().count() < v.size()) {
+                throw new CliException(Main.EXIT_USAGE, "--lr and --eps values must differ in their first 3 digits "
+                        + "(they name the probes' directories): " + join(v));
+            }
+        }
         String name = task != null ? task : data.getFileName().toString().replaceFirst("\\.jsonl?$", "");
-        Path dir = out != null ? out : Path.of("runs", "sweep-" + name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + m.cliName());
+        String stem = model.getFileName().toString().replaceFirst("\\.gguf$", "");
+        Path dir = out != null ? out : Path.of("runs", ("sweep-" + stem + "-" + name + "-" + m.cliName()).replaceAll("[^A-Za-z0-9_.-]", "_"));
         Files.createDirectories(dir);
         System.err.printf(Locale.ROOT, "smezo sweep: %s on %s, %s, lr %s x eps %s, %d steps each -> %s%n", model, name,
                 m.cliName(), join(lrs), join(epss), steps, dir);
@@ -152,26 +160,45 @@ final class SweepCommand implements Callable<Integer> {
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs(args.toArray(String[]::new));
         TrainConfig config = train.configFromOptions(task != null ? task : data.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
-        boolean resume = Files.exists(p.dir.resolve(Trajectory.FILE));
-        if (resume) {
-            TrainConfig saved = Trajectory.read(p.dir.resolve(Trajectory.FILE)).config();
+        Path traj = p.dir.resolve(Trajectory.FILE);
+        boolean resume = Files.exists(traj);
+        boolean finished = false;
+        if (resume) {   // a probe of an earlier sweep: reused when it is this one, continued when it is shorter
+            Trajectory.Log log = Trajectory.read(traj);
+            TrainConfig saved = log.config();
             if (!saved.withSteps(config.steps()).withEvalEvery(config.evalEvery()).equals(config)) {
                 throw new CliException(Main.EXIT_USAGE, p.dir + " holds a probe with other options (" + saved
                         + "); use another --out");
             }
+            try (Model opened = Model.open(model)) {
+                log.requireBase(opened.weights(), model, traj);   // another base model: refused, naming both
+            }
+            if (log.steps().size() > steps) {
+                throw new CliException(Main.EXIT_USAGE, p.dir + " holds a probe of " + log.steps().size() + " steps, more than --steps "
+                        + steps + "; use another --out, or --steps " + log.steps().size());
+            }
+            finished = saved.steps() == steps && Files.exists(p.dir.resolve(RunFiles.SUMMARY));
         }
         ProbeListener listener = new ProbeListener(p, readEvals(p.dir));
-        if (listener.rose() || Files.exists(p.dir.resolve(RunFiles.SUMMARY))) return p;   // ended in an earlier sweep
-        try {
-            new Trainer(model, train.data.resolve(), config, p.dir, train.threads.resolve(), listener, train.device.device)
-                    .memoryLimit(train.memoryLimit.resolve()).withoutTestEvaluations().run(resume);
-        } catch (Stop stop) {
-            // the listener's early stop: the probe's files stand as they were at that evaluation
-        } catch (Trainer.DivergedException e) {
+        if (Files.exists(p.dir.resolve(DIVERGED))) {
             p.status = "diverged";
+        } else if (!listener.rose() && !finished) {
+            try {
+                new Trainer(model, train.data.resolve(), config, p.dir, train.threads.resolve(), listener, train.device.device)
+                        .memoryLimit(train.memoryLimit.resolve()).withoutTestEvaluations().run(resume);
+            } catch (Stop stop) {
+                // the listener's early stop: the probe's files stand as they were at that evaluation
+            } catch (Trainer.DivergedException e) {
+                p.status = "diverged";
+                Files.writeString(p.dir.resolve(DIVERGED), e.getMessage() + "\n");   // a later sweep does not rerun it
+            }
         }
+        if (p.status.equals("ok") && !(p.last() < p.first())) p.status = "no gain";   // learned nothing: never recommended
         return p;
     }
+
+    /** Marks a probe whose losses stopped being finite. */
+    static final String DIVERGED = "diverged.txt";
 
     /** A probe's evaluations logged so far, as (step, dev loss, dev accuracy); the first is before training. */
     private static List<double[]> readEvals(Path dir) throws IOException {
@@ -202,6 +229,7 @@ final class SweepCommand implements Callable<Integer> {
     private static final class ProbeListener implements Trainer.Listener {
         final Probe probe;
         final List<Double> losses;
+        long lastEval = -1;
 
         ProbeListener(Probe probe, List<double[]> logged) {
             this.probe = probe;
@@ -210,6 +238,7 @@ final class SweepCommand implements Callable<Integer> {
                 losses.add(e[1]);
                 probe.stepsDone = (long) e[0];
                 probe.devAccuracy = e[2];
+                lastEval = (long) e[0];
             }
             probe.update(rose());
         }
@@ -232,6 +261,12 @@ final class SweepCommand implements Callable<Integer> {
 
         @Override
         public void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double fraction) {
+            if (dev == null) {
+                throw new CliException(Main.EXIT_USAGE, "sweep ranks its probes by dev loss, and this run has no dev set "
+                        + "(with --data: give -- --dev FILE.jsonl, or more records; with a task: -- --n-dev N)");
+            }
+            if (stepsDone == lastEval) return;   // a resume redoing the last logged evaluation
+            lastEval = stepsDone;
             if (losses.isEmpty() || stepsDone > 0) losses.add(dev == null ? Double.NaN : dev.loss());
             probe.stepsDone = stepsDone;
             probe.devAccuracy = dev == null ? Double.NaN : dev.accuracy();

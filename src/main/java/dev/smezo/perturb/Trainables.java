@@ -104,8 +104,8 @@ public final class Trainables {
             TensorPerturbation p = switch (method) {
                 case MEZO -> TensorPerturbation.dense(e.id());
                 case RMEZO -> TensorPerturbation.random(e.id(), (float) (1 - sparsity), maskSeed);
-                case SMEZO -> TensorPerturbation.magnitude(e.id(), threshold(w, e, type, quant, sparsity, threads));
-                case SMEZO_LARGE -> TensorPerturbation.large(e.id(), threshold(w, e, type, quant, 1 - sparsity, threads));
+                case SMEZO -> TensorPerturbation.magnitude(e.id(), threshold(w, e, type, quant, sparsity, false, threads));
+                case SMEZO_LARGE -> TensorPerturbation.large(e.id(), threshold(w, e, type, quant, sparsity, true, threads));
             };
             if (quant != null) p = p.withScale(scales.mode(), scales.gain());
             out.add(new Trained(e, type, quant, p.allocate(arena)));
@@ -134,12 +134,22 @@ public final class Trainables {
         }
     }
 
-    /** S-MeZO's threshold over a tensor's trained parameters: its weights, or its scales (gathered). */
-    private static float threshold(Weights w, Weights.Entry e, WeightType type, QuantScales quant, double sparsity, int threads) {
-        if (quant == null) return Thresholds.forSparsity(w.data(e), type, e.elements(), sparsity, threads);
+    /**
+     * The magnitude threshold over a tensor's trained parameters (its weights, or its scales, gathered):
+     * S-MeZO's, below which the smallest (1 - sparsity) lie, or the large-weights control's, at and
+     * above which the largest do.
+     */
+    private static float threshold(Weights w, Weights.Entry e, WeightType type, QuantScales quant, double sparsity,
+                                   boolean largest, int threads) {
+        if (quant == null) {
+            return largest ? Thresholds.forLargest(w.data(e), type, e.elements(), sparsity, threads)
+                    : Thresholds.forSparsity(w.data(e), type, e.elements(), sparsity, threads);
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = gather(w, e, quant, a);
-            return Thresholds.forSparsity(s, WeightType.F16, quant.parameters(e.elements()), sparsity, threads);
+            long n = quant.parameters(e.elements());
+            return largest ? Thresholds.forLargest(s, WeightType.F16, n, sparsity, threads)
+                    : Thresholds.forSparsity(s, WeightType.F16, n, sparsity, threads);
         }
     }
 
@@ -227,8 +237,7 @@ public final class Trainables {
     public void refreshThresholds(Weights w, int threads) {
         if (!method.mask.byMagnitude()) return;
         for (Trained t : trained) {
-            // h leaves out the sparsity's smallest |w| (S-MeZO) or keeps them (the large-weights control)
-            float h = threshold(w, t.entry(), t.type(), t.quant(), method == Method.SMEZO_LARGE ? 1 - sparsity : sparsity, threads);
+            float h = threshold(w, t.entry(), t.type(), t.quant(), sparsity, method == Method.SMEZO_LARGE, threads);
             t.perturbation().withThreshold(h).writeTo(t.cfg());
         }
     }

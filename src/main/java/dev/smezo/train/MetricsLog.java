@@ -19,18 +19,25 @@ import java.util.Map;
  */
 public final class MetricsLog implements AutoCloseable {
     private final Writer out;
+    private final boolean evalDropped;
 
-    private MetricsLog(Writer out) {
+    private MetricsLog(Writer out, boolean evalDropped) {
         this.out = out;
+        this.evalDropped = evalDropped;
     }
 
     public static MetricsLog create(Path file) throws IOException {
-        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8), false);
     }
 
-    /** Keeps the records of fewer than {@code stepsDone} steps (a resume redoes the rest) and appends. */
+    /**
+     * Keeps the records of fewer than {@code stepsDone} steps and the training records of
+     * {@code stepsDone} itself (a resume redoes the rest: the evaluation and the diagnostic at
+     * {@code stepsDone}, the steps after it) and appends.
+     */
     public static MetricsLog resume(Path file, long stepsDone, List<Map<String, Object>> kept) throws IOException {
         kept.clear();
+        boolean evalDropped = false;
         StringBuilder sb = new StringBuilder();
         if (Files.exists(file)) {
             String s = Files.readString(file, StandardCharsets.UTF_8);
@@ -41,14 +48,22 @@ public final class MetricsLog implements AutoCloseable {
                 if (line.isBlank()) continue;
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) JsonLines.parseLine(file.toString(), i + 1, line);
-                if (((Number) m.get("step")).longValue() < stepsDone) {
+                long step = ((Number) m.get("step")).longValue();
+                if (step < stepsDone || step == stepsDone && "train".equals(m.get("type"))) {
                     kept.add(m);
                     sb.append(line).append('\n');
+                } else if (step == stepsDone && "eval".equals(m.get("type"))) {
+                    evalDropped = true;
                 }
             }
         }
         RunFiles.writeAtomically(file, sb.toString());
-        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND), evalDropped);
+    }
+
+    /** Whether {@link #resume} dropped an evaluation of the step it resumes at (the run redoes it). */
+    public boolean evalDropped() {
+        return evalDropped;
     }
 
     public void write(Map<String, Object> record) throws IOException {

@@ -260,6 +260,10 @@ public final class Trainer {
                             + log.config() + " (only --steps and --eval-every may change on --resume)");
                 }
                 log.requireBase(model.weights(), base, trajFile);
+                if (log.steps().size() > config.steps()) {
+                    throw new IllegalArgumentException(trajFile + ": the run has " + log.steps().size() + " steps done, more than "
+                            + "its " + config.steps() + " (give --steps " + log.steps().size() + " or more to continue it)");
+                }
                 Replay.apply(log.steps(), config, zo, zc, trainables, model.weights(), threads, placement::toHost, x -> {});
                 done = log.steps().size();
                 Map<String, Object> verdict = null;
@@ -267,7 +271,7 @@ public final class Trainer {
                     Map<String, Object> d = check.step(r);
                     if (d != null) verdict = d;
                 }
-                traj = Trajectory.append(trajFile, log);
+                traj = Trajectory.append(trajFile, log, config);   // the header takes the config it continues with
                 metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
                 if (verdict != null && check.at() == done) metrics.write(verdict);   // a record of step `done` is redone
                 for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
@@ -278,7 +282,8 @@ public final class Trainer {
             }
             RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
             try (traj; metrics) {
-                if (done == 0 || done % config.evalEvery() == 0) evaluate(done, metrics);
+                // the evaluation at `done` is redone when it is due or was logged before (--eval-every may have changed)
+                if (done == 0 || done % config.evalEvery() == 0 || metrics.evalDropped()) evaluate(done, metrics);
                 double windowLoss = 0, gAbsSum = 0, gAbsMax = 0;
                 int window = 0, gCount = 0;
                 long windowStart = System.nanoTime();

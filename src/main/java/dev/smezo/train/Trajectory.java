@@ -78,12 +78,18 @@ public final class Trajectory implements AutoCloseable {
         return new Trajectory(w);
     }
 
-    /** Continues a log after its last complete step (cutting a partial last line off). */
-    public static Trajectory append(Path file, Log log) throws IOException {
+    /**
+     * Continues a log after its last complete step (cutting a partial last line off), its header's
+     * config replaced by {@code config} (a resume may change --steps and --eval-every: the log then
+     * reads as the run it continues as, and a plain --resume later continues that run).
+     */
+    public static Trajectory append(Path file, Log log, TrainConfig config) throws IOException {
         List<String> lines = completeLines(file);
         int keep = 1 + log.steps().size();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < keep; i++) sb.append(lines.get(i)).append('\n');
+        Map<String, Object> header = new LinkedHashMap<>(log.header());
+        header.put("config", config.toMap());
+        StringBuilder sb = new StringBuilder(Json.write(header)).append('\n');
+        for (int i = 1; i < keep; i++) sb.append(lines.get(i)).append('\n');
         AtomicFile.writeString(file, sb);
         return new Trajectory(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     }

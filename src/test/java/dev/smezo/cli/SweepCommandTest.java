@@ -58,6 +58,14 @@ class SweepCommandTest {
         assertEquals(Main.EXIT_OK, longer.exitCode(), longer.err());
         assertTrue(longer.err().contains("resumed " + chosen + " after step 12"), longer.err());
         assertEquals(lines + 4, Files.readAllLines(chosen.resolve(Trajectory.FILE)).size());
+        java.util.List<Long> evals = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(chosen.resolve("metrics.jsonl"))) {
+            Map<?, ?> m = (Map<?, ?>) Json.parse(l);
+            if ("eval".equals(m.get("type"))) evals.add(((Number) m.get("step")).longValue());
+        }
+        assertEquals(List.of(0L, 3L, 6L, 9L, 12L, 16L), evals, "the probe's evaluation at 12 stays though 12 % 8 != 0");
+        assertEquals(16L, ((Number) Trajectory.read(chosen.resolve(Trajectory.FILE)).config().steps()).longValue(),
+                "the header holds the config the run continued with");
     }
 
     @Test

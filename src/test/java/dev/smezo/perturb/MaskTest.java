@@ -44,6 +44,35 @@ class MaskTest {
         }
     }
 
+    /** The large-weights control keeps the (1 - sparsity) largest, and ties at the cut as S-MeZO keeps its own. */
+    @Test
+    void largestKeepsItsFractionAndTheTies() {
+        try (Arena arena = Arena.ofConfined()) {
+            long n = 100_003;
+            MemorySegment w = weights(arena, WeightType.F32, n, 0.02f, 77, false);
+            for (double s : new double[] {0.0, 0.5, 0.8, 0.99}) {
+                TensorPerturbation large = TensorPerturbation.large(3, Thresholds.forLargest(w, WeightType.F32, n, s, 2));
+                long kept = NativeKernels.countMask(w, WeightType.F32, n, large.allocate(arena));
+                assertEquals(n - (long) Math.floor(s * n + 0.5), kept, "sparsity " + s);
+                // every kept |w| is at least every left-out one
+                float minKept = Float.MAX_VALUE, maxOut = 0;
+                for (long i = 0; i < n; i++) {
+                    float a = Math.abs(w.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i));
+                    if (large.keeps(a, i)) minKept = Math.min(minKept, a);
+                    else maxOut = Math.max(maxOut, a);
+                }
+                assertTrue(minKept >= maxOut, "sparsity " + s);
+            }
+            MemorySegment ones = arena.allocate(4L * 1000, 4);
+            for (int i = 0; i < 1000; i++) ones.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, 1f);
+            for (TensorPerturbation p : new TensorPerturbation[] {
+                    TensorPerturbation.large(1, Thresholds.forLargest(ones, WeightType.F32, 1000, 0.8, 1)),
+                    Thresholds.magnitude(1, ones, WeightType.F32, 1000, 0.8, 1)}) {
+                assertEquals(1000, NativeKernels.countMask(ones, WeightType.F32, 1000, p.allocate(arena)), p.mode() + ": equal values");
+            }
+        }
+    }
+
     /**
      * Weights at nextDown(h), h, nextUp(h) (both signs): the elements below h move in +eps, -eps and the
      * update, the others keep their bits in all three.
