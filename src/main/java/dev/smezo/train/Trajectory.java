@@ -86,9 +86,18 @@ public final class Trajectory implements AutoCloseable {
     public static Trajectory append(Path file, Log log, TrainConfig config) throws IOException {
         List<String> lines = completeLines(file);
         int keep = 1 + log.steps().size();
-        Map<String, Object> header = new LinkedHashMap<>(log.header());
+        Map<String, Object> header = new LinkedHashMap<>();   // create()'s keys in its order, so a resumed log reads as a new one
+        for (String k : List.of("smezo_trajectory", "base_model", "base_tensors", "base_parameters", "base_fingerprint")) {
+            if (log.header().containsKey(k)) header.put(k, log.header().get(k));
+        }
         header.put("config", config.toMap());
-        StringBuilder sb = new StringBuilder(Json.write(header)).append('\n');
+        String line;
+        try {
+            line = Json.write(header);
+        } catch (IllegalArgumentException e) {   // a header value JSON cannot write back (1e999 read as Infinity)
+            throw new IllegalArgumentException(file + ": line 1: " + e.getMessage(), e);
+        }
+        StringBuilder sb = new StringBuilder(line).append('\n');
         for (int i = 1; i < keep; i++) sb.append(lines.get(i)).append('\n');
         AtomicFile.writeString(file, sb);
         return new Trajectory(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
@@ -122,7 +131,8 @@ public final class Trajectory implements AutoCloseable {
             throw new IllegalArgumentException(file + ": line 1: not a smezo trajectory header");
         }
         if (!Long.valueOf(1).equals(header.get("smezo_trajectory"))) {
-            throw new IllegalArgumentException(file + ": line 1: trajectory format " + Json.write(header.get("smezo_trajectory"))
+            Object v = header.get("smezo_trajectory");   // any JSON value, Infinity included (1e999): no Json.write
+            throw new IllegalArgumentException(file + ": line 1: trajectory format " + (v instanceof String t ? '"' + t + '"' : String.valueOf(v))
                     + " (this smezo reads format 1)");
         }
         TrainConfig config;
