@@ -31,6 +31,9 @@ if [[ -z "${SUMMARY_ONLY:-}" ]]; then
   # a snapshot of the classes, so a rebuild during a long sitting does not change what the fuzzers load
   rm -rf "$WORK/classes"; mkdir -p "$WORK/classes"
   cp -r "$ROOT/target/classes" "$WORK/classes/main"; cp -r "$ROOT/target/test-classes" "$WORK/classes/test"
+  # what this sitting ran, for the report (a summary written later must not name a later commit)
+  echo "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')" >"$WORK/sitting-commit"
+  echo "MINUTES=$MINUTES JOBS=$JOBS benchmarks/reliability/fuzz.sh ${*:-}" >"$WORK/sitting-command"
   CP="$WORK/classes/test:$WORK/classes/main:$(cat "$WORK/classpath.txt")"
   run_one() {
     local name=$1 dir="$WORK/$1"
@@ -59,7 +62,7 @@ fi
   echo "# Coverage-guided fuzzing (Jazzer $(sed -n 's/.*<jazzer.version>\(.*\)<.*/\1/p' pom.xml), libFuzzer driver) ($(date +%F))"
   echo
   echo "- Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; targets ran $JOBS at a time, so each had about $(( 200 / JOBS > 100 ? 100 : 200 / JOBS ))% of a core."
-  echo "- Commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)'). Targets: src/test/java/dev/smezo/fuzz/FuzzTargets.java; seeds: src/test/resources/fuzz/."
+  echo "- Commit of the last sitting: $(cat "$WORK/sitting-commit" 2>/dev/null || echo unknown). Targets: src/test/java/dev/smezo/fuzz/FuzzTargets.java; seeds: src/test/resources/fuzz/."
   echo "- cov and ft are libFuzzer's counts at the end of the last sitting (edges and features of the instrumented dev.smezo classes)."
   echo "- A finding is an uncaught exception other than the reader's documented refusal naming the file, an assertion of the target (accepted input not usable), a JVM abort in native code, an input over 20 s or 3 GiB."
   echo
@@ -93,7 +96,7 @@ fi
   echo "## Command"
   echo
   echo '```'
-  echo "MINUTES=$MINUTES JOBS=$JOBS benchmarks/reliability/fuzz.sh ${*:-}"
+  cat "$WORK/sitting-command" 2>/dev/null || echo "MINUTES=$MINUTES JOBS=$JOBS benchmarks/reliability/fuzz.sh ${*:-}"
   echo '```'
 } >"$OUT"
 echo "fuzz: wrote $OUT"
