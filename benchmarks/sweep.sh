@@ -44,7 +44,7 @@ for task in "${TASKS[@]}"; do
     read -r -a opts <<<"$opts_line"
     [[ " ${opts[*]} " == *" -- "* ]] || opts+=(--)
     echo "sweep.sh: $task $arm" >&2
-    "$APP/smezo" sweep "$MODEL" --task "$task" --lr "$LRS" --steps "$STEPS" --out "$WORK/$task/$arm" -t 1 "${opts[@]}" \
+    "$APP/smezo" sweep "$MODEL" --task "$task" --lr "$LRS" --steps "$STEPS" --run-steps "${CONV_STEPS:-1000}" --out "$WORK/$task/$arm" -t 1 "${opts[@]}" \
       --batch 16 --n-dev 200 --n-test 500 --seed 0 >"$WORK/$task-$arm.log" 2>&1 || true
   done
 done
@@ -70,20 +70,22 @@ for task in tasks.split():
         best_grid = min(grid, key=lambda k: grid[k][0])
         grid_steps = sum(v[1] for v in grid.values() if v[1]) + sum(int(os.environ.get("CONV_STEPS", "1000")) for v in grid.values() if not v[1])
         sweep_steps = sum(p["steps"] for p in s["probes"])
-        pick = s["best"]["lr"] if s["best"] else None
+        pick = s.get("recommended_lr")   # the best probe's lr scaled to the grid runs' length
         ratio = max(pick, best_grid) / min(pick, best_grid) if pick else math.inf
-        rows.append((task, arm, pick, best_grid, ratio, sweep_steps, grid_steps, len(grid)))
+        probe = s["best"]["lr"] if s["best"] else None
+        rows.append((task, arm, pick, probe, best_grid, ratio, sweep_steps, grid_steps, len(grid)))
 with open(out, "w") as f:
     f.write("# `smezo sweep` against the full lr grid of benchmarks/convergence.sh\n\n")
     f.write(f"- Machine: {machine}. stories260K, batch 16, eps 1e-3, seed 0, 200 dev examples, as the grid's runs.\n")
     f.write(f"- Sweep: `smezo sweep MODEL --task T --lr {lrs} --steps {steps}` (probes stopped when the dev loss rises 2% "
-            f"above the start), ranked by dev loss after {steps} steps; grid: the benchmark's seed-0 runs, best by final dev loss.\n")
+            f"above the start), ranked by dev loss after {steps} steps, the best probe's lr scaled by sqrt({steps} / run steps) to the grid runs' "
+            f"length (`--run-steps`, SGD's step size for a fixed horizon); grid: the benchmark's seed-0 runs, best by final dev loss.\n")
     f.write("- Steps: the sweep's probes' steps (early stops count what they ran) against the grid's runs' steps "
             "(diverged runs counted in full). Done when: the pick within a factor of 3 of the grid's best, in at most a tenth of its steps.\n\n")
-    f.write("| task | arm | sweep's lr | grid's best lr | factor | sweep steps | grid steps (runs) | fraction | holds |\n|---|---|---|---|---|---|---|---|---|\n")
-    for t, a, p, g, r, ss, gs, n in rows:
+    f.write("| task | arm | sweep's lr (best probe's) | grid's best lr | factor | sweep steps | grid steps (runs) | fraction | holds |\n|---|---|---|---|---|---|---|---|---|\n")
+    for t, a, p, pb, g, r, ss, gs, n in rows:
         ok = r <= 3.0001 and ss <= gs / 10
-        f.write(f"| {t} | {a} | {'-' if p is None else format(p, 'g')} | {g:g} | {r:.2f} | {ss:,} | {gs:,} ({n}) | {ss / gs:.3f} | {'yes' if ok else 'no'} |\n")
+        f.write(f"| {t} | {a} | {'-' if p is None else format(p, 'g')} ({'-' if pb is None else format(pb, 'g')}) | {g:g} | {r:.2f} | {ss:,} | {gs:,} ({n}) | {ss / gs:.3f} | {'yes' if ok else 'no'} |\n")
     f.write(f"\n## Command\n\n```\nbenchmarks/sweep.sh {tasks}   # ARMS=\"{arms}\" LRS={lrs} STEPS={steps}\n```\n")
 print(open(out).read())
 PY

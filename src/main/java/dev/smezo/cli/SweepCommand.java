@@ -72,6 +72,12 @@ final class SweepCommand implements Callable<Integer> {
             + "loss is measured 4 times on the way.")
     long steps;
 
+    @Option(names = "--run-steps", defaultValue = "20000", description = "Steps of the run the lr is for (default: "
+            + "${DEFAULT-VALUE}, train's). A probe ranks lrs over its own --steps; the lr for a run T times longer is "
+            + "smaller: the best probe's lr is scaled by sqrt(steps / run-steps), the step size of SGD for a fixed horizon "
+            + "(in benchmarks/results/sweep.md it lands within a factor of 3 of a full grid's best).")
+    long runSteps;
+
     @Option(names = "--out", description = "Directory of the probes (default: runs/sweep-MODEL-TASK-METHOD).")
     Path out;
 
@@ -125,6 +131,9 @@ final class SweepCommand implements Callable<Integer> {
         json.put("steps", steps);
         json.put("probes", rows);
         json.put("best", best.status.equals("ok") ? best.toMap(1) : null);
+        double lr = best.status.equals("ok") ? forRun(best.lr) : Double.NaN;
+        json.put("run_steps", runSteps);
+        json.put("recommended_lr", Json.finiteOrNull(lr));
         RunFiles.writeJson(dir.resolve("sweep.json"), json);
         if (!best.status.equals("ok")) {
             System.out.printf(Locale.ROOT, "%nno probe lowered the dev loss: every lr diverged or made it rise; try smaller "
@@ -137,12 +146,30 @@ final class SweepCommand implements Callable<Integer> {
                 && probes.stream().allMatch(p -> p.status.equals("ok"))) {   // larger ones learned, only slower
             System.out.println("\nnote: the best lr is the smallest probed; a smaller one may be better still (--lr to extend the grid)");
         }
-        System.out.printf(Locale.ROOT, "%nrecommended: smezo train %s %s --method %s --lr %s --eps %s%s%n",
-                model, task != null ? "--task " + task : "--data " + data, m.cliName(), num(best.lr), num(best.eps), extra());
-        System.out.printf(Locale.ROOT, "or continue the probe: smezo train %s --resume %s --steps 20000 --eval-every 4000%n",
-                model, best.dir);
+        if (lr != best.lr) {
+            System.out.printf(Locale.ROOT, "%nthe best probe's lr, %s over %d steps, scaled by sqrt(%d / %d) for a %d-step run: %s%n",
+                    num(best.lr), steps, steps, runSteps, runSteps, num(lr));
+        }
+        System.out.printf(Locale.ROOT, "%nrecommended: smezo train %s %s --method %s --lr %s --eps %s --steps %d%s%n",
+                model, task != null ? "--task " + task : "--data " + data, m.cliName(), num(lr), num(best.eps), runSteps, extra());
+        for (Probe p : probes) {
+            if (p.lr == lr && p.eps == best.eps && !p.status.equals("diverged")) {
+                System.out.printf(Locale.ROOT, "or continue its probe: smezo train %s --resume %s --steps %d --eval-every %d%n",
+                        model, p.dir, runSteps, Math.max(1, runSteps / 5));
+            }
+        }
         System.out.printf(Locale.ROOT, "(%s)%n", dir.resolve("sweep.json"));
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The lr for a run of --run-steps: SGD's best constant step for a horizon of T steps shrinks as
+     * 1/sqrt(T) (Ghadimi and Lan 2013 for zeroth-order SGD), so the best lr over the probes' horizon is
+     * scaled by sqrt(steps / run-steps), rounded to the 1-3 series, never above the probe's own.
+     */
+    double forRun(double probeLr) {
+        if (runSteps <= steps) return probeLr;
+        return Math.min(probeLr, LrDefaults.roundToSeries(probeLr * Math.sqrt((double) steps / runSteps)));
     }
 
     private String extra() {

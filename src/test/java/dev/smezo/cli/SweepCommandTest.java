@@ -29,7 +29,7 @@ class SweepCommandTest {
         Path model = TestModels.stories260K();
         Path out = dir.resolve("sweep");
         String[] args = {"sweep", model.toString(), "--task", "tinystories-feelings", "--lr", "3e-6,3e-4,3", "--steps", "12",
-                "--out", out.toString(), "-t", "2", "--", "--n-train", "200", "--n-dev", "64", "--n-test", "64"};
+                "--run-steps", "48", "--out", out.toString(), "-t", "2", "--", "--n-train", "200", "--n-dev", "64", "--n-test", "64"};
         CliRunner.Result r = CliRunner.run(args);
         assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
         Map<?, ?> sweep = (Map<?, ?>) Json.parse(Files.readString(out.resolve("sweep.json")));
@@ -41,8 +41,11 @@ class SweepCommandTest {
         assertNotEquals("ok", huge.get("status"), "lr 3 raises the dev loss at once: " + huge);
         assertTrue(((Number) huge.get("steps")).longValue() < 12, "the rising probe stops early: " + huge);
         assertTrue(((Number) best.get("dev_loss")).doubleValue() < ((Number) best.get("dev_loss_start")).doubleValue(), best.toString());
-        assertTrue(r.out().contains("recommended: smezo train " + model + " --task tinystories-feelings --method smezo --lr 3e-4 --eps 1e-3"),
+        // for a run 4x longer, SGD's horizon rule halves the lr: 1.5e-4, on the 1-3 series 1e-4
+        assertTrue(r.out().contains("the best probe's lr, 3e-4 over 12 steps, scaled by sqrt(12 / 48) for a 48-step run: 1e-4"), r.out());
+        assertTrue(r.out().contains("recommended: smezo train " + model + " --task tinystories-feelings --method smezo --lr 1e-4 --eps 1e-3 --steps 48"),
                 r.out());
+        assertEquals(1e-4, ((Number) sweep.get("recommended_lr")).doubleValue(), 0);
 
         // a second sweep reuses every probe: no trajectory grows
         Path chosen = Path.of((String) best.get("run_dir"));
