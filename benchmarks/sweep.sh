@@ -26,13 +26,13 @@ APP="$WORK/app"; mkdir -p "$APP/target"; cp smezo "$APP/"; cp target/smezo.jar "
 # arm -> the sweep's options, as benchmarks/convergence.sh trains it
 arm_options() {
   case "$1" in
-    mezo) echo "--method mezo" ;;
-    smezo-0.5) echo "--method smezo -- --sparsity 0.5" ;;
+    mezo) echo "--method mezo -- --refresh-every 0" ;;
+    smezo-0.5) echo "--method smezo -- --sparsity 0.5 --refresh-every 0" ;;
     smezo-0.5-refresh) echo "--method smezo -- --sparsity 0.5 --refresh-every 100" ;;
-    smezo-0.8) echo "--method smezo -- --sparsity 0.8" ;;
+    smezo-0.8) echo "--method smezo -- --sparsity 0.8 --refresh-every 0" ;;
     smezo-0.8-refresh) echo "--method smezo -- --sparsity 0.8 --refresh-every 100" ;;
-    rmezo-0.8) echo "--method rmezo -- --sparsity 0.8" ;;
-    large-0.8) echo "--method smezo-large -- --sparsity 0.8" ;;
+    rmezo-0.8) echo "--method rmezo -- --sparsity 0.8 --refresh-every 0" ;;
+    large-0.8) echo "--method smezo-large -- --sparsity 0.8 --refresh-every 0" ;;
     *) echo "sweep.sh: unknown arm $1" >&2; exit 2 ;;
   esac
 }

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 class LrDefaultsTest {
     @Test
     void measuredEndsAndTheLineBetween() {
-        assertEquals(1e-4, LrDefaults.forModel(Method.MEZO, 292_800));
+        assertEquals(3e-5, LrDefaults.forModel(Method.MEZO, 292_800));
         assertEquals(3e-4, LrDefaults.forModel(Method.SMEZO, 292_800));
+        assertEquals(3e-4, LrDefaults.forModel(Method.RMEZO, 292_800));
         assertEquals(1e-6, LrDefaults.forModel(Method.MEZO, 6_738_415_616L));
-        assertEquals(3e-6, LrDefaults.forModel(Method.SMEZO, 6_738_415_616L));
+        assertEquals(1e-5, LrDefaults.forModel(Method.SMEZO, 6_738_415_616L), "S-MeZO's measured 10x over MeZO, at 7B too");
         assertEquals(1e-6, LrDefaults.forModel(Method.MEZO, 30_000_000_000L), "clamped beyond the measured end");
         double mid = LrDefaults.forModel(Method.MEZO, 494_000_000L);   // Qwen2.5-0.5B: between the ends, on the series
         assertTrue(mid < 1e-4 && mid > 1e-6, "" + mid);
