@@ -8,7 +8,10 @@
 #   2. seeds: the best lr with the other SEEDS.
 #
 # Every run is a normal run directory under WORK/TASK/ARM/lr-LR-sSEED: a finished one (summary.json) is
-# skipped, a stopped one resumed, so the script may be stopped and rerun over several sittings. Then
+# skipped, a stopped one resumed, so the script may be stopped and rerun over several sittings. The
+# finished runs' records are kept in benchmarks/results/convergence-runs.tar.gz (update it with
+# `cd WORK && tar -czf ARCHIVE $(find . -name metrics.jsonl -o -name summary.json -o -name config.json
+# -o -name '*.failed')`), which the script unpacks first. Then
 # writes OUT (a table: final and best test accuracy, mean and spread over the seeds, steps to ACC_TARGET,
 # the trained fraction) and OUT's .svg (test accuracy against steps, seed bands) with the hidden
 # `smezo convergence-report`.
@@ -34,6 +37,10 @@ ARMS=("mezo mezo 0 0" "smezo-0.5 smezo 0.5 0" "smezo-0.5-refresh smezo 0.5 100" 
       "smezo-0.8-refresh smezo 0.8 100" "rmezo-0.8 rmezo 0.8 0" "large-0.8 smezo-large 0.8 0")
 [[ -f "$MODEL" ]] || { echo "convergence: $MODEL is absent" >&2; exit 2; }
 mkdir -p "$WORK"
+# finished runs of earlier sittings (their metrics, summaries and configs; committed), so a fresh clone
+# continues where they stopped and the report covers them
+ARCHIVE="$ROOT/benchmarks/results/convergence-runs.tar.gz"
+[[ -f "$ARCHIVE" ]] && tar -xzf "$ARCHIVE" -C "$WORK" --skip-old-files
 
 # A copy of the launcher and the jar: a rebuild of this tree during a sitting must not change what runs.
 ./smezo --version >/dev/null
