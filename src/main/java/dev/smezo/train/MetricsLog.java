@@ -19,15 +19,13 @@ import java.util.Map;
  */
 public final class MetricsLog implements AutoCloseable {
     private final Writer out;
-    private final boolean evalDropped;
 
-    private MetricsLog(Writer out, boolean evalDropped) {
+    private MetricsLog(Writer out) {
         this.out = out;
-        this.evalDropped = evalDropped;
     }
 
     public static MetricsLog create(Path file) throws IOException {
-        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8), false);
+        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
     }
 
     /**
@@ -37,7 +35,6 @@ public final class MetricsLog implements AutoCloseable {
      */
     public static MetricsLog resume(Path file, long stepsDone, List<Map<String, Object>> kept) throws IOException {
         kept.clear();
-        boolean evalDropped = false;
         StringBuilder sb = new StringBuilder();
         if (Files.exists(file)) {
             String s = Files.readString(file, StandardCharsets.UTF_8);
@@ -52,18 +49,11 @@ public final class MetricsLog implements AutoCloseable {
                 if (step < stepsDone || step == stepsDone && "train".equals(m.get("type"))) {
                     kept.add(m);
                     sb.append(line).append('\n');
-                } else if (step == stepsDone && "eval".equals(m.get("type"))) {
-                    evalDropped = true;
                 }
             }
         }
         RunFiles.writeAtomically(file, sb.toString());
-        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND), evalDropped);
-    }
-
-    /** Whether {@link #resume} dropped an evaluation of the step it resumes at (the run redoes it). */
-    public boolean evalDropped() {
-        return evalDropped;
+        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     }
 
     public void write(Map<String, Object> record) throws IOException {

@@ -83,14 +83,6 @@ public record TrainConfig(
                 nTrain, nDev, nTest, trainNorms, only, exclude, refreshEvery, bestBy, scaleMode, scaleGain, clipG, null, 0);
     }
 
-    /**
-     * S-MeZO's default threshold refresh period (`train --refresh-every auto`): on stories260K
-     * tinystories-feelings at sparsity 0.8, 3 seeds, refreshing every 100 steps reached 96.7% +- 1.3
-     * test accuracy after 1,000 steps against 90.1% +- 1.3 with the paper's fixed thresholds
-     * (benchmarks/results/convergence.md); at sparsity 0.5 the two are within their spread.
-     */
-    public static final long SMEZO_REFRESH_EVERY = 100;
-
     public TrainConfig {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(method, "method");

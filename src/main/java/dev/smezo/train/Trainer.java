@@ -282,8 +282,9 @@ public final class Trainer {
             }
             RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
             try (traj; metrics) {
-                // the evaluation at `done` is redone when it is due or was logged before (--eval-every may have changed)
-                if (done == 0 || done % config.evalEvery() == 0 || metrics.evalDropped()) evaluate(done, metrics);
+                // the evaluation at `done` is redone when it is due: the log reads as the uninterrupted run's (an
+                // evaluation a shorter run or another --eval-every made there is not part of it)
+                if (done == 0 || done % config.evalEvery() == 0) evaluate(done, metrics);
                 double windowLoss = 0, gAbsSum = 0, gAbsMax = 0;
                 int window = 0, gCount = 0;
                 long windowStart = System.nanoTime();

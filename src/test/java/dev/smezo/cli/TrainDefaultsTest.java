@@ -13,7 +13,9 @@ import picocli.CommandLine;
 
 /**
  * `smezo train`'s measured defaults, pinned (benchmarks/results/convergence.md): the lr by method and
- * model size (LrDefaultsTest pins the line), thresholds refreshed every 100 steps for S-MeZO only.
+ * model size (LrDefaultsTest pins the line); S-MeZO's thresholds fixed, as in the paper (refreshing
+ * them every 100 steps lifted tinystories-feelings from 90% to 97% but made ChatTrainingTest's
+ * fine-tune generate non-words, so it is not the default).
  */
 @Tag("native")
 class TrainDefaultsTest {
@@ -36,13 +38,12 @@ class TrainDefaultsTest {
         Path tiny = TestModels.synth(dir, "tiny", 1, GgmlType.F32, false, 3);   // below stories260K: its measured lrs
         TrainConfig smezo = config(tiny);
         assertEquals(3e-4, smezo.lr());
-        assertEquals(100, smezo.refreshEvery());
+        assertEquals(0, smezo.refreshEvery());
         assertEquals(0.8, smezo.sparsity());
         TrainConfig mezo = config(tiny, "--method", "mezo");
         assertEquals(3e-5, mezo.lr());
         assertEquals(0, mezo.refreshEvery(), "no thresholds to refresh");
-        assertEquals(0, config(tiny, "--method", "smezo-large").refreshEvery(), "the control as the paper runs it");
-        assertEquals(0, config(tiny, "--refresh-every", "0").refreshEvery(), "the paper's fixed thresholds on request");
+        assertEquals(100, config(tiny, "--refresh-every", "100").refreshEvery());
         assertEquals(1e-2, config(tiny, "--lr", "1e-2").lr());
     }
 }
