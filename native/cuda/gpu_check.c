@@ -97,7 +97,7 @@ static void kernel_checks(void) {
     }
     for (int k = 0; k < 54; k++) {
         int32_t type = types[k % 3];
-        int mode = (k / 3) % 3;
+        int mode = (k / 3) % 4;   /* dense, magnitude, random, large */
         size_t esz = type == SMEZO_TYPE_F32 ? 4 : 2;
         int64_t n = k < 27 ? 1 + (int64_t)(rnd() % 100000) : 1 + (int64_t)(rnd() % 3000000);
         int64_t start = k % 4 ? (int64_t)(rnd() % n) : 0;
@@ -125,7 +125,7 @@ static void kernel_checks(void) {
     }
     const int64_t ne0s[] = {4096, 6656, 6, 13, 288};
     for (int k = 0; k < 15; k++) {
-        int mode = k % 3;
+        int mode = k % 4;
         int64_t ne0 = ne0s[k % 5], n_rows = 1 + (int64_t)(rnd() % 300);
         float * rows = malloc(ne0 * n_rows * 4), * a = calloc(ne0 * n_rows, 4), * b = calloc(ne0 * n_rows, 4);
         int32_t * ids = malloc(n_rows * 4);
@@ -270,7 +270,7 @@ static void bench(void) {
     ggml_backend_buffer_clear(buf, 0);
     set_params(p, 1234, 1e-3f, 0.0f);
     cudaDeviceSynchronize();
-    for (int mode = 0; mode < 3; mode++) {
+    for (int mode = 0; mode < 4; mode++) {
         smezo_tensor_cfg cfg = make_cfg(mode);
         for (int op = 0; op < 2; op++) {
             int reps = 20;
