@@ -39,6 +39,7 @@ public final class smezo_h {
     public static int SMEZO_MASK_DENSE() { return 0; }
     public static int SMEZO_MASK_MAGNITUDE() { return 1; }
     public static int SMEZO_MASK_RANDOM() { return 2; }
+    public static int SMEZO_MASK_LARGE() { return 3; }
     public static int SMEZO_SCALE_ABSOLUTE() { return 0; }
     public static int SMEZO_SCALE_RELATIVE() { return 1; }
     public static int SMEZO_STREAM_NOISE() { return 0; }

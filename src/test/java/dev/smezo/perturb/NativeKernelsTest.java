@@ -225,6 +225,11 @@ class NativeKernelsTest {
             TensorPerturbation q = t.withScale(ScaleMode.RELATIVE, 7.5f);
             assertEquals(q, TensorPerturbation.readFrom(q.allocate(arena)));
         }
+        // the mask modes' codes are the C header's
+        assertEquals(dev.smezo.bindings.smezo_h.SMEZO_MASK_DENSE(), MaskMode.DENSE.code());
+        assertEquals(dev.smezo.bindings.smezo_h.SMEZO_MASK_MAGNITUDE(), MaskMode.MAGNITUDE.code());
+        assertEquals(dev.smezo.bindings.smezo_h.SMEZO_MASK_RANDOM(), MaskMode.RANDOM.code());
+        assertEquals(dev.smezo.bindings.smezo_h.SMEZO_MASK_LARGE(), MaskMode.LARGE.code());
     }
 
     @Test
