@@ -43,9 +43,9 @@ ARCHIVE="$ROOT/benchmarks/results/convergence-runs.tar.gz"
 [[ -f "$ARCHIVE" ]] && tar -xzf "$ARCHIVE" -C "$WORK" --skip-old-files
 
 # A copy of the launcher and the jar: a rebuild of this tree during a sitting must not change what runs.
-./smezo --version >/dev/null
+source benchmarks/lib.sh
 APP="$WORK/app"
-mkdir -p "$APP/target"; cp smezo "$APP/"; cp target/smezo.jar "$APP/target/"
+snapshot_app "$APP"
 
 # the 1-3 series around a value: prev/next of 1e-4 are 3e-5 and 3e-4
 lr_step() { python3 -c "import math,sys; v=float(sys.argv[1]); d=int(sys.argv[2]); m=round(math.log10(v)*2)+d; print(('%.0e' % (10**(m//2)*(3 if m%2 else 1))).replace('e-0', 'e-'))" "$1" "$2"; }

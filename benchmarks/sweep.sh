@@ -20,8 +20,8 @@ OUT="${OUT:-benchmarks/results/sweep.md}"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
 TASKS=("$@")
 (( ${#TASKS[@]} )) || TASKS=(tinystories-feelings tinystories-sentiment)
-./smezo --version >/dev/null
-APP="$WORK/app"; mkdir -p "$APP/target"; cp smezo "$APP/"; cp target/smezo.jar "$APP/target/"
+source benchmarks/lib.sh
+APP="$WORK/app"; snapshot_app "$APP"
 
 # arm -> the sweep's options, as benchmarks/convergence.sh trains it
 arm_options() {

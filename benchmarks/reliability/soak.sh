@@ -23,8 +23,8 @@ ARGS=(train "$MODEL" --task tinystories-feelings --method smezo --lr 1e-4 --batc
 if [[ -z "${REPORT_ONLY:-}" ]]; then
 rm -rf "$WORK"; mkdir -p "$WORK"
 # a copy of the launcher and the jar: a rebuild in this tree during the run must not change what it loads
-./smezo --version >/dev/null
-mkdir -p "$WORK/app/target"; cp smezo "$WORK/app/"; cp target/smezo.jar "$WORK/app/target/"
+source benchmarks/lib.sh
+snapshot_app "$WORK/app"
 echo "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')" >"$WORK/commit"
 start=$(date +%s)
 "$WORK/app/smezo" "${ARGS[@]}" --out "$WORK/run" >"$WORK/log" 2>&1 &

@@ -84,6 +84,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, description = "CPU threads for ggml (default: all cores).")
     Integer threads;
 
+    /** The task's name, or the --data file's. */
+    private String name;
+
     @Override
     public Integer call() throws Exception {
         if ((task == null) == (data == null)) throw new CliException(Main.EXIT_USAGE, "sweep needs --task or --data FILE.jsonl (one of them)");
@@ -104,7 +107,7 @@ final class SweepCommand implements Callable<Integer> {
                         + "(they name the probes' directories): " + join(v));
             }
         }
-        String name = task != null ? task : data.getFileName().toString().replaceFirst("\\.jsonl?$", "");
+        name = task != null ? task : TrainConfig.nameOf(data);
         String stem = model.getFileName().toString().replaceFirst("\\.gguf$", "");
         Path dir = out != null ? out : Path.of("runs", ("sweep-" + stem + "-" + name + "-" + m.cliName()).replaceAll("[^A-Za-z0-9_.-]", "_"));
         Files.createDirectories(dir);
@@ -186,14 +189,14 @@ final class SweepCommand implements Callable<Integer> {
         args.addAll(trainOptions);
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs(args.toArray(String[]::new));
-        TrainConfig config = train.configFromOptions(task != null ? task : data.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
+        TrainConfig config = train.configFromOptions(name);
         Path traj = p.dir.resolve(Trajectory.FILE);
         boolean resume = Files.exists(traj);
         boolean finished = false;
         if (resume) {   // a probe of an earlier sweep: reused when it is this one, continued when it is shorter
             Trajectory.Log log = Trajectory.read(traj);
             TrainConfig saved = log.config();
-            if (!saved.withSteps(config.steps()).withEvalEvery(config.evalEvery()).equals(config)) {
+            if (!config.continues(saved)) {
                 throw new CliException(Main.EXIT_USAGE, p.dir + " holds a probe with other options (" + saved
                         + "); use another --out");
             }

@@ -208,7 +208,7 @@ final class TrainCommand implements Callable<Integer> {
             if (task != null && data.isFile()) {
                 throw new CliException(Main.EXIT_USAGE, "--task " + task + " with --data " + data.data + " (a file): give one of them");
             }
-            config = configFromOptions(task != null ? task : data.data.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
+            config = configFromOptions(task != null ? task : TrainConfig.nameOf(data.data));
             runDir = out != null ? out : Path.of("runs", config.task().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
                     + config.method().cliName() + "-s" + seed);
             requireNewRunDir(runDir);

@@ -254,6 +254,19 @@ public record TrainConfig(
         return (int) v;
     }
 
+    /**
+     * Whether a run made with {@code saved} may continue as this one: everything equal but --steps and
+     * --eval-every (neither changes an update).
+     */
+    public boolean continues(TrainConfig saved) {
+        return saved.withSteps(steps).withEvalEvery(evalEvery).equals(this);
+    }
+
+    /** The run name of a --data file: its file name without .jsonl. */
+    public static String nameOf(java.nio.file.Path dataFile) {
+        return dataFile.getFileName().toString().replaceFirst("\\.jsonl?$", "");
+    }
+
     /** The same run evaluated every {@code e} steps (evaluations change no weight: a resume may change it). */
     public TrainConfig withEvalEvery(long e) {
         return new TrainConfig(task, method, sparsity, lr, eps, weightDecay, directions, schedule, batch, steps, e,

@@ -255,7 +255,7 @@ public final class Trainer {
             MetricsLog metrics;
             if (resume && Files.exists(trajFile)) {
                 Trajectory.Log log = Trajectory.read(trajFile);
-                if (!log.config().withSteps(config.steps()).withEvalEvery(config.evalEvery()).equals(config)) {
+                if (!config.continues(log.config())) {
                     throw new IllegalArgumentException(trajFile + ": the run was made with another config: "
                             + log.config() + " (only --steps and --eval-every may change on --resume)");
                 }
