@@ -39,6 +39,7 @@ public final class Main implements Runnable {
             DemoCommand.class, InfoCommand.class, ScoreCommand.class, GenerateCommand.class, SynthCommand.class,
             QuantizeCommand.class, TasksCommand.class, EvalCommand.class, TrainCommand.class, SweepCommand.class, ReplayCommand.class,
             ConvergenceReportCommand.class,
+            MpiPingCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec

@@ -5,6 +5,8 @@ import dev.smezo.data.SequenceEncoder;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
 import dev.smezo.model.Model;
+import dev.smezo.parallel.Parallel;
+import dev.smezo.parallel.StartupCheck;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.ScaleMode;
 import dev.smezo.train.Evaluator;
@@ -168,6 +170,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip-g", defaultValue = "100", description = "Clip the projected gradient g to [-C, C] (QZO's 100; 0: off; default: ${DEFAULT-VALUE}).")
     double clipG;
 
+    @Option(names = "--parallel", defaultValue = "none", paramLabel = "none|data|directions", description = "Under mpirun or "
+            + "srun (Open MPI): data splits each step's batch over the ranks, directions each step's --directions; ranks "
+            + "exchange a few numbers per step, never weights, and the run equals the one-process run bit for bit; rank 0 "
+            + "writes the run directory (README, \"Many processes\") (default: ${DEFAULT-VALUE}).")
+    String parallel;
+
     @Mixin
     DeviceOption device;
 
@@ -180,8 +188,56 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The run directory once chosen (the notice of a job that ends early names it). */
+    private volatile Path chosenRunDir;
+
     @Override
     public Integer call() throws Exception {
+        Parallel.Mode mode;
+        try {
+            mode = Parallel.Mode.parse(parallel);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Main.EXIT_USAGE, e.getMessage());
+        }
+        Parallel par = Parallel.open(mode);
+        if (par.group().size() == 1) {
+            try (par) {
+                return train(par);
+            }
+        }
+        Thread notice = par.group().leader() ? endedEarlyNotice() : null;
+        try {
+            int code = train(par);
+            if (notice != null) Runtime.getRuntime().removeShutdownHook(notice);
+            par.close();
+            return code;
+        } catch (Exception e) {
+            if (notice != null) Runtime.getRuntime().removeShutdownHook(notice);
+            if (e instanceof StartupCheck.Mismatch || e instanceof Trainer.DivergedException) {
+                // every rank saw the same: each ends with the same code, rank 0 alone says why
+                par.close();
+                if (par.group().leader()) throw e;
+                return e instanceof StartupCheck.Mismatch ? Main.EXIT_BAD_INPUT : Main.EXIT_DIVERGED;
+            }
+            // this rank alone failed: say which, and end the others rather than leave them waiting
+            System.err.println("smezo: rank " + par.group().rank() + " of " + par.group().size() + " failed; ending the job");
+            int code = new Errors().handleExecutionException(e, spec.commandLine(), null);
+            System.err.flush();
+            par.group().abort(code);
+            return code;
+        }
+    }
+
+    /** On rank 0 of a job that ends before the run does (a rank died, or the job was stopped): how to continue. */
+    private Thread endedEarlyNotice() {
+        Thread t = new Thread(() -> System.err.println("smezo: the MPI job ended before the run finished (a rank died or "
+                + "the job was stopped); the run directory is resumable: smezo train " + model + " --resume "
+                + (chosenRunDir != null ? chosenRunDir : "RUN_DIR")));
+        Runtime.getRuntime().addShutdownHook(t);
+        return t;
+    }
+
+    private int train(Parallel par) throws Exception {
         Placement.onCuda(device.device);   // a bad --device fails before any work
         Memory.Limit limit = memoryLimit.resolve();
         TrainConfig config;
@@ -213,16 +269,21 @@ final class TrainCommand implements Callable<Integer> {
                     + config.method().cliName() + "-s" + seed);
             requireNewRunDir(runDir);
         }
+        chosenRunDir = runDir;
         Path dataDir = data.resolve();
-        System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %s%s, eps %s, batch %d, %d steps, "
+        if (par.group().leader()) System.err.printf(Locale.ROOT, "smezo train: %s on %s, method %s, sparsity %s, lr %s%s, eps %s, batch %d, %d steps, "
                         + "seed %d, %d threads -> %s%n", model, config.task(), config.method().cliName(),
                 config.sparsity(), SweepCommand.num(config.lr()), resume == null && lr.equalsIgnoreCase("auto") ? " (auto: by model size)" : "",
                 SweepCommand.num(config.eps()), config.batch(), config.steps(), config.seed(), threads.resolve(), runDir);
-        List<SequenceEncoder.Prompt> samples = samplePrompts(config);
+        if (par.group().size() > 1 && par.group().leader()) {
+            System.err.printf(Locale.ROOT, "parallel: %s over %d ranks%n", par.mode().cliName(), par.group().size());
+        }
+        List<SequenceEncoder.Prompt> samples = par.group().leader() ? samplePrompts(config) : List.of();
         List<String> before = samples.isEmpty() ? List.of() : Samples.answers(model, samples, threads.resolve());
         ProgressListener listener = new ProgressListener(config.steps());
         Trainer.Summary s = new Trainer(model, dataDir, config, runDir, threads.resolve(), listener, device.device)
-                .memoryLimit(limit).run(resume != null);   // a DivergedException is exit 4 (Errors)
+                .memoryLimit(limit).parallel(par).run(resume != null);   // a DivergedException is exit 4 (Errors)
+        if (!par.group().leader()) return Main.EXIT_OK;
         printSummary(s.values(), runDir);
         if (!samples.isEmpty()) {
             List<String> after = Samples.answers(runDir.resolve(RunFiles.MODEL), samples, threads.resolve());

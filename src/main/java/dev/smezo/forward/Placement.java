@@ -31,7 +31,7 @@ public final class Placement implements AutoCloseable {
     }
 
     /**
-     * @param device {@code cpu}, {@code cuda} (device 0), {@code auto} (CUDA when this build has it and
+     * @param device {@code cpu}, {@code cuda} (device 0; under an MPI launcher, {@link #localDevice}), {@code auto} (CUDA when this build has it and
      *               a device is present, else the CPU), or {@code cpu-copy}: the device path on the CPU,
      *               the weights copied into a separate CPU buffer as a GPU would hold them (uploaded once,
      *               updated there, brought back by {@link #toHost}), which checks that logic without a GPU
@@ -51,7 +51,7 @@ public final class Placement implements AutoCloseable {
             CpuBackend cpu = new CpuBackend(threads);
             return new Placement(cpu, new BackendWeights(weights), null, "cpu, " + threads + " threads", 0);
         }
-        CudaBackend gpu = new CudaBackend(0);
+        CudaBackend gpu = new CudaBackend(localDevice(CudaBackend.deviceCount()));
         try {
             long baseline = gpu.memory().used();
             DeviceWeights dw = new DeviceWeights(weights, gpu.bufferType());
@@ -60,6 +60,20 @@ public final class Placement implements AutoCloseable {
             gpu.close();
             throw e;
         }
+    }
+
+    /**
+     * The CUDA device of this process: 0, or under an MPI launcher (mpirun, srun) with several devices
+     * visible, the rank's index on its node modulo their count, so ranks on one node take one GPU each
+     * (a launcher that sets CUDA_VISIBLE_DEVICES per rank leaves one visible: device 0).
+     */
+    static int localDevice(int devices) {
+        if (devices <= 1) return 0;
+        for (String v : new String[] {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID"}) {
+            String s = System.getenv(v);
+            if (s != null && s.matches("\\d+")) return Integer.parseInt(s) % devices;
+        }
+        return 0;
     }
 
     /**

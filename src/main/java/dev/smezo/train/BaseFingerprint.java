@@ -4,7 +4,6 @@ import dev.smezo.model.Weights;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -21,12 +20,7 @@ final class BaseFingerprint {
 
     /** The fingerprint of {@code w} as it is now (call it before any update). */
     static String of(Weights w) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);   // every JDK has SHA-256
-        }
+        MessageDigest sha = RunFiles.sha256();
         for (Weights.Entry e : w.entries()) {
             sha.update((e.name() + "|" + e.type().ggmlName() + "|" + java.util.Arrays.toString(e.ne()) + "\n")
                     .getBytes(StandardCharsets.UTF_8));

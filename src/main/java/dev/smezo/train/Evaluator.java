@@ -1,6 +1,7 @@
 package dev.smezo.train;
 
 import dev.smezo.forward.ForwardShape;
+import dev.smezo.parallel.Group;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.task.LossKind;
 import dev.smezo.task.Metrics;
@@ -39,27 +40,53 @@ public final class Evaluator {
 
     public static Result evaluate(Logits logits, int nVocab, ForwardShape shape, Task task, List<EncodedExample> examples,
                                   int perBatch) {
-        int[] predicted = new int[examples.size()];
+        return evaluate(logits, nVocab, shape, task, examples, perBatch, Group.single());
+    }
+
+    /**
+     * Split over a group's ranks: each scores a contiguous share of the examples (in forwards of
+     * {@code perBatch}, of {@code shape}), and every rank gets every example's prediction and loss, in
+     * order, so the metrics and the loss are the one-process ones.
+     */
+    public static Result evaluate(Logits logits, int nVocab, ForwardShape shape, Task task, List<EncodedExample> examples,
+                                  int perBatch, Group group) {
+        int from = Group.shareStart(examples.size(), group.rank(), group.size());
+        int to = Group.shareStart(examples.size(), group.rank() + 1, group.size());
+        double[] mine = score(logits, nVocab, shape, task, examples.subList(from, to), perBatch);
+        double[] all = group.size() == 1 ? mine : group.allGatherDoubles(mine);
+        int n = examples.size();
+        int[] predicted = new int[n];
         double lossSum = 0;
+        for (int i = 0; i < n; i++) {
+            predicted[i] = (int) all[2 * i];
+            lossSum += all[2 * i + 1];   // NaN (a broken model) stays NaN, as one process sums it
+        }
+        List<dev.smezo.task.Example> plain = new ArrayList<>(n);
+        for (EncodedExample e : examples) plain.add(e.example());
+        return new Result(Metrics.evaluate(task, plain, predicted), lossSum / Math.max(1, n), predicted);
+    }
+
+    /** (prediction, loss) of each example, interleaved. */
+    private static double[] score(Logits logits, int nVocab, ForwardShape shape, Task task, List<EncodedExample> examples,
+                                  int perBatch) {
+        double[] out = new double[2 * examples.size()];
         for (int start = 0; start < examples.size(); start += perBatch) {
             List<EncodedExample> part = examples.subList(start, Math.min(examples.size(), start + perBatch));
             CandidateBatch cb = new CandidateBatch(part, false);
             double[][] scores = cb.meanLogProbs(logits.of(cb.batch(), shape), nVocab);
             for (int i = 0; i < part.size(); i++) {
-                int label = part.get(i).label();
+                int label = part.get(i).label(), k = 2 * (start + i);
                 if (!TaskObjective.finite(scores[i], -1)) {
                     // A broken model (NaN weights, overflow): a wrong prediction and a NaN loss, not a crash.
-                    predicted[start + i] = (label + 1) % scores[i].length;
-                    lossSum = Double.NaN;
+                    out[k] = (label + 1) % scores[i].length;
+                    out[k + 1] = Double.NaN;
                     continue;
                 }
-                predicted[start + i] = Metrics.predict(scores[i]);
-                lossSum += task.loss() == LossKind.CLASSIFICATION
+                out[k] = Metrics.predict(scores[i]);
+                out[k + 1] = task.loss() == LossKind.CLASSIFICATION
                         ? Metrics.classificationLoss(scores[i], label) : -scores[i][label];
             }
         }
-        List<dev.smezo.task.Example> plain = new ArrayList<>(examples.size());
-        for (EncodedExample e : examples) plain.add(e.example());
-        return new Result(Metrics.evaluate(task, plain, predicted), lossSum / Math.max(1, examples.size()), predicted);
+        return out;
     }
 }

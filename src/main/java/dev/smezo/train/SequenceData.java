@@ -5,6 +5,7 @@ import dev.smezo.data.SequenceEncoder;
 import dev.smezo.data.TokenSequence;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.json.Json;
+import dev.smezo.parallel.Group;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -31,16 +32,19 @@ final class SequenceData implements RunData {
     private final BatchSchedule batches;
     private final ForwardShape largest;
     private final int nVocab;
+    private final Group group;
 
-    private SequenceData(String name, List<TokenSequence> train, List<TokenSequence> dev, TrainConfig config, int nVocab) {
+    private SequenceData(String name, List<TokenSequence> train, List<TokenSequence> dev, TrainConfig config, int nVocab,
+                         Group group) {
         this.name = name;
+        this.group = group;
         this.train = train;
         this.batch = config.batch();
         this.perForward = config.sequencesPerForward();
         this.nVocab = nVocab;
         List<TokenSequence> sortedDev = new ArrayList<>(dev);
         sortedDev.sort(Comparator.comparingInt(TokenSequence::length));   // similar lengths share a forward
-        this.dev = sortedDev.isEmpty() ? null : new SequenceObjective(sortedDev, perForward, nVocab);
+        this.dev = sortedDev.isEmpty() ? null : new SequenceObjective(sortedDev, perForward, nVocab, group);
         this.devRecords = dev.size();
         this.batches = BatchSchedule.byLength(train.stream().mapToInt(TokenSequence::length).toArray(), batch, config.seed());
         List<TokenSequence> all = new ArrayList<>(train);
@@ -56,6 +60,18 @@ final class SequenceData implements RunData {
      */
     static SequenceData open(TrainConfig config, Tokenizer tok, Supplier<SequenceEncoder.Renderer> template, int nVocab,
                              Consumer<String> messages) throws IOException {
+        return open(config, tok, template, nVocab, messages, Group.single());
+    }
+
+    /** @param group the ranks each step's forwards (micro-batches) are split over (data parallel) */
+    static SequenceData open(TrainConfig config, Tokenizer tok, Supplier<SequenceEncoder.Renderer> template, int nVocab,
+                             Consumer<String> messages, Group group) throws IOException {
+        int forwards = (config.batch() + config.sequencesPerForward() - 1) / config.sequencesPerForward();
+        if (forwards < group.size()) {
+            throw new IllegalArgumentException("--parallel data over " + group.size() + " ranks splits each step's forwards "
+                    + "(micro-batches) over the ranks, and a step has " + forwards + ": give --micro-batch "
+                    + Math.max(1, config.batch() / group.size()) + " or less");
+        }
         TrainConfig.Jsonl files = config.jsonl();
         JsonlSplits splits = JsonlSplits.read(config);
         if (!splits.note().isEmpty()) messages.accept(splits.note());
@@ -75,7 +91,7 @@ final class SequenceData implements RunData {
             throw new IllegalArgumentException("--batch " + config.batch() + " is more than the " + t.sequences().size()
                     + " training records (lower --batch)");
         }
-        return new SequenceData(Path.of(files.train()).getFileName().toString(), t.sequences(), d.sequences(), config, nVocab);
+        return new SequenceData(Path.of(files.train()).getFileName().toString(), t.sequences(), d.sequences(), config, nVocab, group);
     }
 
     private static long targets(List<TokenSequence> seqs) {
@@ -101,7 +117,7 @@ final class SequenceData implements RunData {
 
     @Override
     public Objective objective(long step) {
-        return new SequenceObjective(batches.examples(train, step), perForward, nVocab);
+        return new SequenceObjective(batches.examples(train, step), perForward, nVocab, group);
     }
 
     /** Dev loss (mean NLL per target token) and perplexity; there is no test split. */

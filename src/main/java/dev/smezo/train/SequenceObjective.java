@@ -4,6 +4,7 @@ import dev.smezo.data.TokenSequence;
 import dev.smezo.forward.Batch;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.LogProbs;
+import dev.smezo.parallel.Group;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,9 +33,20 @@ public final class SequenceObjective implements Objective {
     private final List<Part> parts = new ArrayList<>();
     private final int nVocab;
     private final int targets;
+    private final Group group;
 
     public SequenceObjective(List<TokenSequence> sequences, int perForward, int nVocab) {
+        this(sequences, perForward, nVocab, Group.single());
+    }
+
+    /**
+     * @param group the ranks the forwards are split over (data parallel): forward p runs on rank
+     *              p mod ranks, and the loss sums every forward's NLL in forward order, so it is the
+     *              one-process loss bit for bit
+     */
+    public SequenceObjective(List<TokenSequence> sequences, int perForward, int nVocab, Group group) {
         this.nVocab = nVocab;
+        this.group = group;
         int total = 0;
         for (int start = 0; start < sequences.size(); start += perForward) {
             Part p = part(sequences.subList(start, Math.min(sequences.size(), start + perForward)));
@@ -106,8 +118,20 @@ public final class SequenceObjective implements Objective {
 
     @Override
     public double loss(Forwards forwards) {
+        int k = group.size(), r = group.rank();
+        double[] perPart = new double[parts.size()];
+        if (k == 1) {
+            for (int p = 0; p < parts.size(); p++) perPart[p] = nll(parts.get(p), forwards.logits(parts.get(p).batch, parts.get(p).shape));
+        } else {
+            double[] mine = new double[(parts.size() - r + k - 1) / k];
+            for (int p = r, i = 0; p < parts.size(); p += k, i++) mine[i] = nll(parts.get(p), forwards.logits(parts.get(p).batch, parts.get(p).shape));
+            double[] all = group.allGatherDoubles(mine);   // rank 0's forwards, then rank 1's, ...
+            int[] first = new int[k];
+            for (int q = 1; q < k; q++) first[q] = first[q - 1] + (parts.size() - (q - 1) + k - 1) / k;
+            for (int p = 0; p < parts.size(); p++) perPart[p] = all[first[p % k] + p / k];
+        }
         double nll = 0;
-        for (Part p : parts) nll += nll(p, forwards.logits(p.batch, p.shape));
+        for (double x : perPart) nll += x;
         return Double.isFinite(nll) ? nll / Math.max(1, targets) : Double.NaN;
     }
 

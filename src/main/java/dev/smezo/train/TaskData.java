@@ -1,6 +1,7 @@
 package dev.smezo.train;
 
 import dev.smezo.forward.ForwardShape;
+import dev.smezo.parallel.Group;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.task.Task;
 import java.util.ArrayList;
@@ -14,9 +15,24 @@ final class TaskData implements RunData {
     private final BatchSchedule batches;
     private final int batch;
     private final int nVocab;
+    private final Group group;
 
     TaskData(Task task, List<EncodedExample> train, List<EncodedExample> dev, List<EncodedExample> test,
              int batch, long seed, int nVocab) {
+        this(task, train, dev, test, batch, seed, nVocab, Group.single());
+    }
+
+    /**
+     * @param group the ranks a step's batch is split over (data parallel): each runs a contiguous share
+     *              of it, at most ceil(batch / ranks) examples, in a graph of that size
+     */
+    TaskData(Task task, List<EncodedExample> train, List<EncodedExample> dev, List<EncodedExample> test,
+             int batch, long seed, int nVocab, Group group) {
+        if (batch < group.size()) {
+            throw new IllegalArgumentException("--parallel data over " + group.size() + " ranks needs --batch " + group.size()
+                    + " or more (each rank runs a share of the batch): --batch is " + batch);
+        }
+        this.group = group;
         this.task = task;
         this.train = train;
         this.dev = dev;
@@ -26,7 +42,7 @@ final class TaskData implements RunData {
         List<EncodedExample> all = new ArrayList<>(train);
         all.addAll(dev);
         all.addAll(test);
-        this.shape = CandidateBatch.shapeFor(all, batch, false);
+        this.shape = CandidateBatch.shapeFor(all, perRank(), false);
         this.batches = new BatchSchedule(train.size(), batch, seed);
     }
 
@@ -45,14 +61,25 @@ final class TaskData implements RunData {
         return false;
     }
 
+    /** Examples a rank runs in one forward (the whole batch in one process). */
+    private int perRank() {
+        return (batch + group.size() - 1) / group.size();
+    }
+
     @Override
     public Objective objective(long step) {
-        return new TaskObjective(batches.examples(train, step), task.loss(), shape, nVocab);
+        List<EncodedExample> examples = batches.examples(train, step);
+        if (group.size() == 1) return new TaskObjective(examples, task.loss(), shape, nVocab);
+        // this rank's share; the batch loss sums every example's loss in batch order, whichever rank ran it
+        TaskObjective mine = new TaskObjective(examples.subList(Group.shareStart(examples.size(), group.rank(), group.size()),
+                Group.shareStart(examples.size(), group.rank() + 1, group.size())), task.loss(), shape, nVocab);
+        return forwards -> TaskObjective.mean(group.allGatherDoubles(mine.exampleLosses(forwards.logits(mine.batch(), mine.shape()))));
     }
 
     @Override
     public Evaluator.Result evaluate(PerturbedModel model, boolean onTest) {
         List<EncodedExample> split = onTest ? test : dev;
-        return split.isEmpty() ? null : Evaluator.evaluate(model, shape, task, split, batch);
+        return split.isEmpty() ? null : Evaluator.evaluate((b, s) -> model.logits(b, s, 0, 0f), model.config().nVocab(),
+                shape, task, split, perRank(), group);
     }
 }

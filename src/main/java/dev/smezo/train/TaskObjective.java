@@ -40,15 +40,33 @@ public final class TaskObjective implements Objective {
 
     /** The loss from the logits of the batch's output positions (rows of n_vocab floats, in order). */
     public double loss(MemorySegment logits) {
+        return mean(exampleLosses(logits));
+    }
+
+    /** Each example's loss, NaN where a score it reads is not finite. */
+    public double[] exampleLosses(MemorySegment logits) {
         double[][] scores = batch.meanLogProbs(logits, nVocab);
-        double sum = 0;
         List<EncodedExample> ex = batch.examples();
+        double[] out = new double[ex.size()];
         for (int i = 0; i < ex.size(); i++) {
             int label = ex.get(i).label();
-            if (!finite(scores[i], kind == LossKind.CLASSIFICATION ? -1 : label)) return Double.NaN; // the step is skipped
-            sum += kind == LossKind.CLASSIFICATION ? Metrics.classificationLoss(scores[i], label) : -scores[i][label];
+            out[i] = !finite(scores[i], kind == LossKind.CLASSIFICATION ? -1 : label) ? Double.NaN
+                    : kind == LossKind.CLASSIFICATION ? Metrics.classificationLoss(scores[i], label) : -scores[i][label];
         }
-        return sum / ex.size();
+        return out;
+    }
+
+    /**
+     * The batch loss from its examples' losses, summed in example order (so the same examples give the
+     * same bits however they were split over forwards or ranks); NaN when one is not (the step is skipped).
+     */
+    public static double mean(double[] losses) {
+        double sum = 0;
+        for (double l : losses) {
+            if (Double.isNaN(l)) return Double.NaN;
+            sum += l;
+        }
+        return sum / losses.length;
     }
 
     /** Are the scores the loss reads finite (all of them, or just {@code only} when >= 0)? */

@@ -7,6 +7,9 @@ import dev.smezo.forward.ForwardShape;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
 import dev.smezo.model.Model;
+import dev.smezo.parallel.Group;
+import dev.smezo.parallel.Parallel;
+import dev.smezo.parallel.StartupCheck;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.perturb.Trainables;
 import dev.smezo.task.Splits;
@@ -62,8 +65,9 @@ public final class Trainer {
     private final TrainConfig config;
     private final Path runDir;
     private final int threads;
-    private final Listener listener;
+    private Listener listener;
     private final String device;
+    private Parallel parallel = Parallel.none();
     private Memory.Limit memoryLimit = Memory.machineLimit();
     private boolean testEvaluations = true;
 
@@ -100,6 +104,28 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Spread the run over an MPI job's ranks ({@link Parallel}): every rank runs this with the same
+     * arguments; rank 0 alone reports and writes the run directory, which comes out as one process's.
+     */
+    public Trainer parallel(Parallel p) {
+        this.parallel = p;
+        if (!p.group().leader()) {
+            Listener quiet = new Listener() {
+                @Override
+                public void message(String line) {}
+
+                @Override
+                public void step(long stepsDone, long total, StepResult r, double lastDevAccuracy, double lastTestAccuracy) {}
+
+                @Override
+                public void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double trainedFraction) {}
+            };
+            this.listener = quiet;
+        }
+        return this;
+    }
+
     public Summary run(boolean resume) throws IOException {
         long started = System.nanoTime();
         long baseline = Footprint.baseline();
@@ -126,10 +152,17 @@ public final class Trainer {
             if (task != null) {
                 data = new TaskData(task, EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength()),
                         EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength()),
-                        EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength()), config.batch(), config.seed(), nVocab);
+                        EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength()), config.batch(), config.seed(), nVocab,
+                        parallel.data());
             } else {
-                data = SequenceData.open(config, tok, templates::open, nVocab, listener::message);
+                data = SequenceData.open(config, tok, templates::open, nVocab, listener::message, parallel.data());
             }
+            if (config.directions() < parallel.directions().size()) {
+                throw new IllegalArgumentException("--parallel directions over " + parallel.directions().size() + " ranks needs "
+                        + "--directions " + parallel.directions().size() + " or more (each rank measures its share of a step's "
+                        + "directions): --directions is " + config.directions());
+            }
+            StartupCheck.require(parallel.group(), startupFacts(model, resume));
             ForwardShape shape = data.largest();
             MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline)
                     .withCheckpoints(model).withRuntime(tokenizerBytes[0] + Footprint.TRAIN_EXTRA_GROWTH_BYTES);
@@ -151,11 +184,26 @@ public final class Trainer {
                 listener.message("device: " + placement.description());
                 if (data.variableShapes()) pm.reserveFor(shape);
                 ModelZo zo = new ModelZo(pm);
-                Estimator est = new Estimator(zo, zc);
+                Estimator est = new Estimator(zo, zc).withGroup(parallel.directions());
                 Run run = new Run(data, model, trainables, placement, pm, zo, est, zc, plan);
                 return run.execute(resume, started);
             }
         }
+    }
+
+    /**
+     * What every rank must agree on before step 1: the code, the base model (its fingerprint, taken
+     * before any update), the config, the layout and, on a resume, the trajectory it continues.
+     */
+    private Map<String, String> startupFacts(Model model, boolean resume) throws IOException {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("smezo", RunFiles.codeVersion());
+        f.put("base model fingerprint", BaseFingerprint.of(model.weights()));   // not its path: nodes may keep it elsewhere
+        for (var e : config.toMap().entrySet()) f.put("option " + e.getKey(), Json.write(e.getValue()));
+        f.put("parallel", parallel.mode().cliName() + " over " + parallel.group().size() + " ranks");
+        Path traj = runDir.resolve(Trajectory.FILE);
+        f.put("resumed trajectory", resume && Files.exists(traj) ? RunFiles.sha256(traj) : "none");
+        return f;
     }
 
     /**
@@ -222,6 +270,9 @@ public final class Trainer {
         long bestStep = -1;
         double bestTest = Double.NaN, lastDev = Double.NaN, lastTest = Double.NaN;
         int consecutiveSkips;
+        /** What the steps (not the evaluations) exchanged between ranks. */
+        Group.Traffic stepTraffic = new Group.Traffic(0, 0, 0, 0);
+        long stepsRun;
         final List<Map<String, Object>> history = new ArrayList<>();
         final LearningCheck check = new LearningCheck(config.steps());
 
@@ -240,6 +291,7 @@ public final class Trainer {
 
         /** The run, holding the directory's {@link RunLock} throughout: one writer per run directory. */
         Summary execute(boolean resume, long started) throws IOException {
+            if (!parallel.group().leader()) return executeLocked(resume, started);   // rank 0 holds the lock and writes
             Files.createDirectories(runDir);   // only now: a run refused before its first step leaves nothing
             try (RunLock lock = RunLock.acquire(runDir)) {
                 int stale = AtomicFile.removeStaleTemps(runDir);   // a killed run's half-written checkpoint
@@ -248,7 +300,9 @@ public final class Trainer {
             }
         }
 
+        /** Rank 0's run writes the run directory; the other ranks' runs compute alongside and write nothing. */
         private Summary executeLocked(boolean resume, long started) throws IOException {
+            boolean writes = parallel.group().leader();
             Path trajFile = runDir.resolve(Trajectory.FILE);
             long done = 0;
             Trajectory traj;
@@ -271,16 +325,24 @@ public final class Trainer {
                     Map<String, Object> d = check.step(r);
                     if (d != null) verdict = d;
                 }
-                traj = Trajectory.append(trajFile, log, config);   // the header takes the config it continues with
-                metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
-                if (verdict != null && check.at() == done) metrics.write(verdict);   // a record of step `done` is redone
-                for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
+                if (writes) {
+                    traj = Trajectory.append(trajFile, log, config);   // the header takes the config it continues with
+                    metrics = MetricsLog.resume(runDir.resolve(RunFiles.METRICS), done, history);
+                    if (verdict != null && check.at() == done) metrics.write(verdict);   // a record of step `done` is redone
+                    for (Map<String, Object> m : history) if ("eval".equals(m.get("type"))) track(m);
+                } else {
+                    traj = null;
+                    metrics = null;
+                }
                 listener.message("resumed " + runDir + " after step " + done + " (replayed " + done + " logged updates)");
-            } else {
+            } else if (writes) {
                 traj = Trajectory.create(trajFile, config, base.getFileName().toString(), model.weights());
                 metrics = MetricsLog.create(runDir.resolve(RunFiles.METRICS));
+            } else {
+                traj = null;
+                metrics = null;
             }
-            RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
+            if (writes) RunFiles.writeJson(runDir.resolve(RunFiles.CONFIG), config.toMap());
             try (traj; metrics) {
                 // the evaluation at `done` is redone when it is due: the log reads as the uninterrupted run's (an
                 // evaluation a shorter run or another --eval-every made there is not part of it)
@@ -291,8 +353,11 @@ public final class Trainer {
                 for (long s = done; s < config.steps(); s++) {
                     refreshIfDue(s);
                     zo.objective(data.objective(s));
+                    Group.Traffic before = parallel.group().size() > 1 ? parallel.group().traffic() : null;
                     StepResult r = est.step(s);
-                    traj.write(r);
+                    stepsRun++;
+                    if (before != null) stepTraffic = stepTraffic.plus(parallel.group().traffic().minus(before));
+                    if (writes) traj.write(r);
                     consecutiveSkips = r.skipped() ? consecutiveSkips + 1 : 0;
                     if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                         throw new DivergedException("the last " + consecutiveSkips + " steps (up to step " + s
@@ -309,7 +374,7 @@ public final class Trainer {
                     }
                     Map<String, Object> verdict = check.step(r);
                     if (verdict != null) {
-                        metrics.write(verdict);
+                        if (writes) metrics.write(verdict);
                         String hint = LearningCheck.hint(verdict, r.lr());
                         if (hint != null) listener.message(hint);
                     }
@@ -327,7 +392,7 @@ public final class Trainer {
                         m.put("steps_per_s", window / Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9));
                         m.put("rss_bytes", Memory.rss());            // the soak benchmark's samples (flat over a run)
                         m.put("c_heap_bytes", Memory.cHeapInUse());
-                        metrics.write(m);
+                        if (writes) metrics.write(m);
                         Plot.remember(history, m);
                         windowLoss = 0;
                         window = 0;
@@ -340,6 +405,7 @@ public final class Trainer {
                 }
             }
             placement.toHost();
+            if (!writes) return new Summary(Map.of());
             Checkpoint.write(runDir.resolve(RunFiles.MODEL), model,
                     Checkpoint.keys(config, config.steps(), base.getFileName().toString()));
             Plot.write(runDir.resolve(RunFiles.PLOT), data.name() + " / " + config.method().cliName(), history);
@@ -362,6 +428,17 @@ public final class Trainer {
             sum.put("predicted_peak_rss_bytes", plan.total());
             sum.put("peak_rss_bytes", Memory.peakRss());
             sum.put("seconds", (System.nanoTime() - started) / 1e9);
+            if (parallel.group().size() > 1) {   // rank 0's side of the exchange, per step run in this process
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("mode", parallel.mode().cliName());
+                p.put("ranks", (long) parallel.group().size());
+                p.put("steps", stepsRun);
+                p.put("collectives_per_step", stepsRun == 0 ? null : (double) stepTraffic.calls() / stepsRun);
+                p.put("bytes_sent_per_step", stepsRun == 0 ? null : (double) stepTraffic.bytesSent() / stepsRun);
+                p.put("bytes_received_per_step", stepsRun == 0 ? null : (double) stepTraffic.bytesReceived() / stepsRun);
+                p.put("comm_seconds_per_step", stepsRun == 0 ? null : stepTraffic.nanos() / 1e9 / stepsRun);
+                sum.put("parallel", p);
+            }
             RunFiles.writeJson(runDir.resolve(RunFiles.SUMMARY), sum);
             return new Summary(sum);
         }
@@ -393,6 +470,7 @@ public final class Trainer {
             }
             m.put("trained_fraction", fraction);
             m.put("trained_fraction_per_tensor", fractions);
+            if (metrics == null) return;   // a rank other than 0: it evaluated its share, rank 0 writes
             metrics.write(m);
             Plot.remember(history, m);
             boolean improved = track(m);

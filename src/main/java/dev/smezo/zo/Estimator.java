@@ -1,5 +1,6 @@
 package dev.smezo.zo;
 
+import dev.smezo.parallel.Group;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +20,23 @@ import java.util.List;
 public final class Estimator {
     private final ZoModel model;
     private final ZoConfig config;
+    private Group group = Group.single();
     private long skipped;
 
     public Estimator(ZoModel model, ZoConfig config) {
         if (model == null || config == null) throw new IllegalArgumentException("model and config are needed");
         this.model = model;
         this.config = config;
+    }
+
+    /**
+     * Spreads each step's directions over a group's ranks (perturbation parallel): direction j's two
+     * losses are measured on rank j mod ranks, every rank gets every direction's losses, and every rank
+     * applies all the updates, so each ends with the weights and the record one process would have.
+     */
+    public Estimator withGroup(Group group) {
+        this.group = group;
+        return this;
     }
 
     /**
@@ -49,10 +61,11 @@ public final class Estimator {
         int q = config.directions();
         double lr = config.lr(step);
         List<StepResult.Direction> dirs = new ArrayList<>(q);
+        double[] losses = group.size() > 1 ? parallelLosses(step, eps, q) : null;
         for (int j = 0; j < q; j++) {
             long s = seed(config.runSeed(), step, j);
-            double plus = model.loss(s, eps);
-            double minus = model.loss(s, -eps);
+            double plus = losses != null ? losses[2 * j] : model.loss(s, eps);
+            double minus = losses != null ? losses[2 * j + 1] : model.loss(s, -eps);
             double g = config.clip((plus - minus) / (2.0 * eps));   // the g applied (and logged)
             dirs.add(new StepResult.Direction(s, g, plus, minus));
             if (!Double.isFinite(plus) || !Double.isFinite(minus) || !Double.isFinite(g)) {
@@ -63,6 +76,30 @@ public final class Estimator {
         StepResult r = new StepResult(step, dirs, lr, false);
         apply(model, config, r);
         return r;
+    }
+
+    /**
+     * (L+, L-) of every direction of a step, in direction order: this rank measures its own (j mod
+     * ranks = rank), then all are gathered. A direction after a non-finite one is measured too, but the
+     * step's record stops at the first, as one process's does.
+     */
+    private double[] parallelLosses(long step, float eps, int q) {
+        int k = group.size(), r = group.rank();
+        double[] mine = new double[2 * ((q - r + k - 1) / k)];
+        for (int j = r, i = 0; j < q; j += k, i += 2) {
+            long s = seed(config.runSeed(), step, j);
+            mine[i] = model.loss(s, eps);
+            mine[i + 1] = model.loss(s, -eps);
+        }
+        double[] all = group.allGatherDoubles(mine);   // rank 0's directions, then rank 1's, ...
+        int[] first = new int[k];
+        for (int p = 1; p < k; p++) first[p] = first[p - 1] + 2 * ((q - (p - 1) + k - 1) / k);
+        double[] out = new double[2 * q];
+        for (int j = 0; j < q; j++) {
+            out[2 * j] = all[first[j % k] + 2 * (j / k)];
+            out[2 * j + 1] = all[first[j % k] + 2 * (j / k) + 1];
+        }
+        return out;
     }
 
     /**
