@@ -5,6 +5,7 @@ import dev.smezo.data.SequenceEncoder;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
 import dev.smezo.model.Model;
+import dev.smezo.parallel.Mpi;
 import dev.smezo.parallel.Parallel;
 import dev.smezo.parallel.StartupCheck;
 import dev.smezo.perturb.Method;
@@ -200,6 +201,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException(Main.EXIT_USAGE, e.getMessage());
         }
         Parallel par = Parallel.open(mode);
+        if (mode != Parallel.Mode.NONE && par.group().size() == 1) {
+            System.err.println("smezo: --parallel " + mode.cliName() + (Mpi.launched() ? " in a job of one rank" : ": not started by "
+                    + "mpirun or srun") + "; running as one process");
+        }
         if (par.group().size() == 1) {
             try (par) {
                 return train(par);

@@ -6,6 +6,7 @@ import dev.smezo.data.TokenSequence;
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.json.Json;
 import dev.smezo.parallel.Group;
+import dev.smezo.parallel.Parallel;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -35,16 +36,16 @@ final class SequenceData implements RunData {
     private final Group group;
 
     private SequenceData(String name, List<TokenSequence> train, List<TokenSequence> dev, TrainConfig config, int nVocab,
-                         Group group) {
+                         Parallel parallel) {
         this.name = name;
-        this.group = group;
+        this.group = parallel.data();
         this.train = train;
         this.batch = config.batch();
         this.perForward = config.sequencesPerForward();
         this.nVocab = nVocab;
         List<TokenSequence> sortedDev = new ArrayList<>(dev);
         sortedDev.sort(Comparator.comparingInt(TokenSequence::length));   // similar lengths share a forward
-        this.dev = sortedDev.isEmpty() ? null : new SequenceObjective(sortedDev, perForward, nVocab, group);
+        this.dev = sortedDev.isEmpty() ? null : new SequenceObjective(sortedDev, perForward, nVocab, parallel.group());
         this.devRecords = dev.size();
         this.batches = BatchSchedule.byLength(train.stream().mapToInt(TokenSequence::length).toArray(), batch, config.seed());
         List<TokenSequence> all = new ArrayList<>(train);
@@ -60,12 +61,16 @@ final class SequenceData implements RunData {
      */
     static SequenceData open(TrainConfig config, Tokenizer tok, Supplier<SequenceEncoder.Renderer> template, int nVocab,
                              Consumer<String> messages) throws IOException {
-        return open(config, tok, template, nVocab, messages, Group.single());
+        return open(config, tok, template, nVocab, messages, Parallel.none());
     }
 
-    /** @param group the ranks each step's forwards (micro-batches) are split over (data parallel) */
+    /**
+     * @param parallel with data parallel, each step's forwards (micro-batches) are split over the ranks;
+     *                 in any layout the dev evaluation's forwards are
+     */
     static SequenceData open(TrainConfig config, Tokenizer tok, Supplier<SequenceEncoder.Renderer> template, int nVocab,
-                             Consumer<String> messages, Group group) throws IOException {
+                             Consumer<String> messages, Parallel parallel) throws IOException {
+        Group group = parallel.data();
         int forwards = (config.batch() + config.sequencesPerForward() - 1) / config.sequencesPerForward();
         if (forwards < group.size()) {
             throw new IllegalArgumentException("--parallel data over " + group.size() + " ranks splits each step's forwards "
@@ -91,7 +96,7 @@ final class SequenceData implements RunData {
             throw new IllegalArgumentException("--batch " + config.batch() + " is more than the " + t.sequences().size()
                     + " training records (lower --batch)");
         }
-        return new SequenceData(Path.of(files.train()).getFileName().toString(), t.sequences(), d.sequences(), config, nVocab, group);
+        return new SequenceData(Path.of(files.train()).getFileName().toString(), t.sequences(), d.sequences(), config, nVocab, parallel);
     }
 
     private static long targets(List<TokenSequence> seqs) {

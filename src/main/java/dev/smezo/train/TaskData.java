@@ -2,6 +2,7 @@ package dev.smezo.train;
 
 import dev.smezo.forward.ForwardShape;
 import dev.smezo.parallel.Group;
+import dev.smezo.parallel.Parallel;
 import dev.smezo.perturb.PerturbedModel;
 import dev.smezo.task.Task;
 import java.util.ArrayList;
@@ -15,24 +16,27 @@ final class TaskData implements RunData {
     private final BatchSchedule batches;
     private final int batch;
     private final int nVocab;
-    private final Group group;
+    private final Group group, evalGroup;
 
     TaskData(Task task, List<EncodedExample> train, List<EncodedExample> dev, List<EncodedExample> test,
              int batch, long seed, int nVocab) {
-        this(task, train, dev, test, batch, seed, nVocab, Group.single());
+        this(task, train, dev, test, batch, seed, nVocab, Parallel.none());
     }
 
     /**
-     * @param group the ranks a step's batch is split over (data parallel): each runs a contiguous share
-     *              of it, at most ceil(batch / ranks) examples, in a graph of that size
+     * @param parallel with data parallel, each rank runs a contiguous share of a step's batch, at most
+     *                 ceil(batch / ranks) examples, in a graph of that size; in any layout the ranks
+     *                 split the evaluations (in forwards of that size)
      */
     TaskData(Task task, List<EncodedExample> train, List<EncodedExample> dev, List<EncodedExample> test,
-             int batch, long seed, int nVocab, Group group) {
+             int batch, long seed, int nVocab, Parallel parallel) {
+        Group group = parallel.data();
         if (batch < group.size()) {
             throw new IllegalArgumentException("--parallel data over " + group.size() + " ranks needs --batch " + group.size()
                     + " or more (each rank runs a share of the batch): --batch is " + batch);
         }
         this.group = group;
+        this.evalGroup = parallel.group();
         this.task = task;
         this.train = train;
         this.dev = dev;
@@ -80,6 +84,6 @@ final class TaskData implements RunData {
     public Evaluator.Result evaluate(PerturbedModel model, boolean onTest) {
         List<EncodedExample> split = onTest ? test : dev;
         return split.isEmpty() ? null : Evaluator.evaluate((b, s) -> model.logits(b, s, 0, 0f), model.config().nVocab(),
-                shape, task, split, perRank(), group);
+                shape, task, split, perRank(), evalGroup);
     }
 }

@@ -153,9 +153,9 @@ public final class Trainer {
                 data = new TaskData(task, EncodedExample.encodeAll(tok, splits.train(), "", config.maxLength()),
                         EncodedExample.encodeAll(tok, splits.dev(), "", config.maxLength()),
                         EncodedExample.encodeAll(tok, splits.test(), "", config.maxLength()), config.batch(), config.seed(), nVocab,
-                        parallel.data());
+                        parallel);
             } else {
-                data = SequenceData.open(config, tok, templates::open, nVocab, listener::message, parallel.data());
+                data = SequenceData.open(config, tok, templates::open, nVocab, listener::message, parallel);
             }
             if (config.directions() < parallel.directions().size()) {
                 throw new IllegalArgumentException("--parallel directions over " + parallel.directions().size() + " ranks needs "
