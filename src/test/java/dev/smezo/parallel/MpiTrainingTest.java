@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.smezo.cli.CliRunner;
 import dev.smezo.gguf.GgmlType;
 import dev.smezo.json.Json;
+import dev.smezo.testing.TestData;
 import dev.smezo.testing.TestModels;
 import dev.smezo.train.RunFiles;
 import dev.smezo.train.Trajectory;
@@ -98,14 +99,7 @@ class MpiTrainingTest {
         assertSameRun(one, two);
 
         Path model = TestModels.stories260K();
-        List<String> lines = new ArrayList<>();
-        String[] names = {"Lily", "Tom", "Ben", "Sue", "Max"};
-        for (int i = 0; i < 40; i++) {
-            String n = names[i % names.length];
-            lines.add("{\"prompt\": \"" + n + " had a " + "big ".repeat(i % 7) + "ball. What did " + n + " have?\", \"completion\": \" "
-                    + n + " had a ball.\"}");
-        }
-        Path data = Files.write(dir.resolve("pc.jsonl"), lines);
+        Path data = TestData.promptCompletions(dir);
         List<String> jsonl = List.of("--data", data.toString(), "--lr", "3e-4", "--batch", "8", "--micro-batch", "3",
                 "--steps", "8", "--eval-every", "4", "-t", "1");
         Path jOne = dir.resolve("jsonl-one"), jTwo = dir.resolve("jsonl-2");

@@ -3,6 +3,7 @@ package dev.smezo.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.smezo.cli.CliRunner;
+import dev.smezo.testing.TestData;
 import dev.smezo.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +23,7 @@ class JsonlResumeTest {
     @Test
     void resumedRunEqualsTheUnbrokenOne() throws Exception {
         Path model = TestModels.stories260K();
-        List<String> lines = new ArrayList<>();
-        String[] names = {"Lily", "Tom", "Ben", "Sue", "Max"};
-        for (int i = 0; i < 40; i++) {
-            String n = names[i % names.length];
-            lines.add("{\"prompt\": \"" + n + " had a " + "big ".repeat(i % 7) + "ball. What did " + n + " have?\", \"completion\": \" "
-                    + n + " had a ball.\"}");
-        }
-        Path data = Files.write(dir.resolve("pc.jsonl"), lines);
+        Path data = TestData.promptCompletions(dir);
         String[] common = {"--data", data.toString(), "--lr", "3e-4", "--batch", "8", "--micro-batch", "3", "--eval-every", "5", "-t", "2"};
         Path broken = dir.resolve("broken"), whole = dir.resolve("whole");
         assertEquals(0, run(model, common, "--steps", "6", "--out", broken.toString()).exitCode());
