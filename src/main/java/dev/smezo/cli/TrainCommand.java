@@ -5,9 +5,7 @@ import dev.smezo.data.SequenceEncoder;
 import dev.smezo.forward.Placement;
 import dev.smezo.json.Json;
 import dev.smezo.model.Model;
-import dev.smezo.parallel.Mpi;
 import dev.smezo.parallel.Parallel;
-import dev.smezo.parallel.StartupCheck;
 import dev.smezo.perturb.Method;
 import dev.smezo.perturb.ScaleMode;
 import dev.smezo.train.Evaluator;
@@ -194,52 +192,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Parallel.Mode mode;
-        try {
-            mode = Parallel.Mode.parse(parallel);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(Main.EXIT_USAGE, e.getMessage());
-        }
-        Parallel par = Parallel.open(mode);
-        if (mode != Parallel.Mode.NONE && par.group().size() == 1) {
-            System.err.println("smezo: --parallel " + mode.cliName() + (Mpi.launched() ? " in a job of one rank" : ": not started by "
-                    + "mpirun or srun") + "; running as one process");
-        }
-        if (par.group().size() == 1) {
-            try (par) {
-                return train(par);
-            }
-        }
-        Thread notice = par.group().leader() ? endedEarlyNotice() : null;
-        try {
-            int code = train(par);
-            if (notice != null) Runtime.getRuntime().removeShutdownHook(notice);
-            par.close();
-            return code;
-        } catch (Exception e) {
-            if (notice != null) Runtime.getRuntime().removeShutdownHook(notice);
-            if (e instanceof StartupCheck.Mismatch || e instanceof Trainer.DivergedException) {
-                // every rank saw the same: each ends with the same code, rank 0 alone says why
-                par.close();
-                if (par.group().leader()) throw e;
-                return e instanceof StartupCheck.Mismatch ? Main.EXIT_BAD_INPUT : Main.EXIT_DIVERGED;
-            }
-            // this rank alone failed: say which, and end the others rather than leave them waiting
-            System.err.println("smezo: rank " + par.group().rank() + " of " + par.group().size() + " failed; ending the job");
-            int code = new Errors().handleExecutionException(e, spec.commandLine(), null);
-            System.err.flush();
-            par.group().abort(code);
-            return code;
-        }
-    }
-
-    /** On rank 0 of a job that ends before the run does (a rank died, or the job was stopped): how to continue. */
-    private Thread endedEarlyNotice() {
-        Thread t = new Thread(() -> System.err.println("smezo: the MPI job ended before the run finished (a rank died or "
-                + "the job was stopped); the run directory is resumable: smezo train " + model + " --resume "
-                + (chosenRunDir != null ? chosenRunDir : "RUN_DIR")));
-        Runtime.getRuntime().addShutdownHook(t);
-        return t;
+        return ParallelJob.run(parallel, this::train, () -> "smezo train " + model + " --resume "
+                + (chosenRunDir != null ? chosenRunDir : "RUN_DIR"), spec.commandLine());
     }
 
     private int train(Parallel par) throws Exception {

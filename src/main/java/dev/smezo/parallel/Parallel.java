@@ -46,11 +46,6 @@ public record Parallel(Mode mode, Group group) implements AutoCloseable {
         return mode == Mode.DIRECTIONS ? group : Group.single();
     }
 
-    /** "" for one process, else " (rank 1 of 4)" for messages. */
-    public String where() {
-        return group.size() == 1 ? "" : " (rank " + group.rank() + " of " + group.size() + ")";
-    }
-
     @Override
     public void close() {
         group.close();

@@ -19,10 +19,16 @@ public final class StartupCheck {
         }
     }
 
-    /** @throws IllegalArgumentException on every rank when some rank's facts differ from rank 0's */
-    public static void require(Group group, Map<String, String> facts) {
+    /** What a rank states about itself (computed only when there are other ranks: hashing the jar costs start-up time). */
+    @FunctionalInterface
+    public interface Facts {
+        Map<String, String> get() throws java.io.IOException;
+    }
+
+    /** @throws Mismatch on every rank when some rank's facts differ from rank 0's */
+    public static void require(Group group, Facts facts) throws java.io.IOException {
         if (group.size() == 1) return;
-        byte[][] all = group.allGather(encode(facts).getBytes(StandardCharsets.UTF_8));
+        byte[][] all = group.allGather(encode(facts.get()).getBytes(StandardCharsets.UTF_8));
         Map<String, String> zero = decode(new String(all[0], StandardCharsets.UTF_8));
         for (int r = 1; r < all.length; r++) {
             Map<String, String> other = decode(new String(all[r], StandardCharsets.UTF_8));

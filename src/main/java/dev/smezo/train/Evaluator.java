@@ -32,10 +32,10 @@ public final class Evaluator {
         java.lang.foreign.MemorySegment of(dev.smezo.forward.Batch batch, ForwardShape shape);
     }
 
-    /** With the training graph at c = 0 (exactly the unperturbed weights). */
+    /** With the training graph at c = 0 (exactly the unperturbed weights), split over a group's ranks. */
     public static Result evaluate(PerturbedModel model, ForwardShape shape, Task task, List<EncodedExample> examples,
-                                  int perBatch) {
-        return evaluate((b, s) -> model.logits(b, s, 0, 0f), model.config().nVocab(), shape, task, examples, perBatch);
+                                  int perBatch, Group group) {
+        return evaluate((b, s) -> model.logits(b, s, 0, 0f), model.config().nVocab(), shape, task, examples, perBatch, group);
     }
 
     public static Result evaluate(Logits logits, int nVocab, ForwardShape shape, Task task, List<EncodedExample> examples,

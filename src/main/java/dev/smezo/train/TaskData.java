@@ -83,7 +83,6 @@ final class TaskData implements RunData {
     @Override
     public Evaluator.Result evaluate(PerturbedModel model, boolean onTest) {
         List<EncodedExample> split = onTest ? test : dev;
-        return split.isEmpty() ? null : Evaluator.evaluate((b, s) -> model.logits(b, s, 0, 0f), model.config().nVocab(),
-                shape, task, split, perRank(), evalGroup);
+        return split.isEmpty() ? null : Evaluator.evaluate(model, shape, task, split, perRank(), evalGroup);
     }
 }

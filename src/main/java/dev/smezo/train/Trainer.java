@@ -48,6 +48,18 @@ public final class Trainer {
         void step(long stepsDone, long total, StepResult r, double lastDevAccuracy, double lastTestAccuracy);
 
         void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double trainedFraction);
+
+        /** Reports nothing (the ranks other than 0 of a parallel run). */
+        Listener QUIET = new Listener() {
+            @Override
+            public void message(String line) {}
+
+            @Override
+            public void step(long stepsDone, long total, StepResult r, double lastDevAccuracy, double lastTestAccuracy) {}
+
+            @Override
+            public void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double trainedFraction) {}
+        };
     }
 
     /** The run's outcome (also written as summary.json). */
@@ -110,19 +122,7 @@ public final class Trainer {
      */
     public Trainer parallel(Parallel p) {
         this.parallel = p;
-        if (!p.group().leader()) {
-            Listener quiet = new Listener() {
-                @Override
-                public void message(String line) {}
-
-                @Override
-                public void step(long stepsDone, long total, StepResult r, double lastDevAccuracy, double lastTestAccuracy) {}
-
-                @Override
-                public void eval(long stepsDone, Evaluator.Result dev, Evaluator.Result test, double trainedFraction) {}
-            };
-            this.listener = quiet;
-        }
+        if (!p.group().leader()) this.listener = Listener.QUIET;
         return this;
     }
 
@@ -162,7 +162,7 @@ public final class Trainer {
                         + "--directions " + parallel.directions().size() + " or more (each rank measures its share of a step's "
                         + "directions): --directions is " + config.directions());
             }
-            StartupCheck.require(parallel.group(), startupFacts(model, resume));
+            StartupCheck.require(parallel.group(), () -> startupFacts(model, resume));
             ForwardShape shape = data.largest();
             MemoryPlan plan = MemoryPlan.of(model, Files.size(base), shape, config.method(), selection(config), baseline)
                     .withCheckpoints(model).withRuntime(tokenizerBytes[0] + Footprint.TRAIN_EXTRA_GROWTH_BYTES);
@@ -270,9 +270,7 @@ public final class Trainer {
         long bestStep = -1;
         double bestTest = Double.NaN, lastDev = Double.NaN, lastTest = Double.NaN;
         int consecutiveSkips;
-        /** What the steps (not the evaluations) exchanged between ranks. */
-        Group.Traffic stepTraffic = new Group.Traffic(0, 0, 0, 0);
-        long stepsRun;
+        final StepExchange exchange = new StepExchange(parallel);
         final List<Map<String, Object>> history = new ArrayList<>();
         final LearningCheck check = new LearningCheck(config.steps());
 
@@ -353,10 +351,9 @@ public final class Trainer {
                 for (long s = done; s < config.steps(); s++) {
                     refreshIfDue(s);
                     zo.objective(data.objective(s));
-                    Group.Traffic before = parallel.group().size() > 1 ? parallel.group().traffic() : null;
+                    Group.Traffic before = exchange.before();
                     StepResult r = est.step(s);
-                    stepsRun++;
-                    if (before != null) stepTraffic = stepTraffic.plus(parallel.group().traffic().minus(before));
+                    exchange.after(before);
                     if (writes) traj.write(r);
                     consecutiveSkips = r.skipped() ? consecutiveSkips + 1 : 0;
                     if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
@@ -428,17 +425,7 @@ public final class Trainer {
             sum.put("predicted_peak_rss_bytes", plan.total());
             sum.put("peak_rss_bytes", Memory.peakRss());
             sum.put("seconds", (System.nanoTime() - started) / 1e9);
-            if (parallel.group().size() > 1) {   // rank 0's side of the exchange, per step run in this process
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("mode", parallel.mode().cliName());
-                p.put("ranks", (long) parallel.group().size());
-                p.put("steps", stepsRun);
-                p.put("collectives_per_step", stepsRun == 0 ? null : (double) stepTraffic.calls() / stepsRun);
-                p.put("bytes_sent_per_step", stepsRun == 0 ? null : (double) stepTraffic.bytesSent() / stepsRun);
-                p.put("bytes_received_per_step", stepsRun == 0 ? null : (double) stepTraffic.bytesReceived() / stepsRun);
-                p.put("comm_seconds_per_step", stepsRun == 0 ? null : stepTraffic.nanos() / 1e9 / stepsRun);
-                sum.put("parallel", p);
-            }
+            if (exchange.summary() != null) sum.put("parallel", exchange.summary());
             RunFiles.writeJson(runDir.resolve(RunFiles.SUMMARY), sum);
             return new Summary(sum);
         }
